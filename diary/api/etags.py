@@ -1,0 +1,31 @@
+"""``ETag: "<version>"`` on single resources and the optional ``If-Match`` precondition."""
+from __future__ import annotations
+
+from flask import Response, request
+
+from diary.errors import PreconditionFailed
+
+
+def expected_version() -> int | None:
+    """The version named by ``If-Match: "<version>"``; None without the header."""
+    if_match = request.if_match
+    if not if_match or if_match.star_tag:
+        return None
+    tags = list(if_match.as_set())
+    if len(tags) != 1 or not tags[0].isdigit():
+        raise PreconditionFailed('If-Match must be one version as sent in ETag, e.g. "3".')
+    return int(tags[0])
+
+
+def check_version(current: int, expected: int | None) -> None:
+    """412 when the client wrote against a stale version."""
+    if expected is not None and expected != current:
+        raise PreconditionFailed(
+            f"The resource is at version {current}, not {expected}: fetch it and try again.",
+            headers={"ETag": f'"{current}"'},
+        )
+
+
+def with_etag(response: Response, version: int) -> Response:
+    response.set_etag(str(version))
+    return response
