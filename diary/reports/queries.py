@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
@@ -120,6 +121,4 @@ def load_report_input(session: Session, patient: User, *, now: datetime, start: 
     inp = load_report_inputs(session, [patient], now=now, rule=rule)[patient.id]
     if end is None and start is None:
         return inp
-    from dataclasses import replace
-
     return replace(inp, start=start, end=end or inp.end)

@@ -1,0 +1,90 @@
+"""Reports: ``GET /me/report`` and ``GET /patients/{id}/report`` as JSON or CSV."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Response, jsonify, request
+
+from diary.api.base import Blueprint
+from diary.api.schemas.reports import ReportArgs, ReportSchema
+from diary.api.security import get_visible_patient_or_404, require_patient
+from diary.errors import DomainError, Invalid
+from diary.extensions import db
+from diary.models import User, utcnow
+from diary.reports import Report, build_report
+from diary.reports.queries import load_report_input
+from diary.reports.render.csv import report_to_csv
+from diary.reports.render.json import report_to_dict
+
+blp = Blueprint("reports", __name__, description="Trend reports: headache days before and after "
+                                                  "each injection cycle, responders, alerts.")
+
+MEDIA_TYPES = {"application/json": "json", "text/csv": "csv"}
+CSV_DOC = {"content": {"text/csv": {"schema": {"type": "string"}}},
+           "description": "One row per period (baseline, cycles, cycle parts, months)."}
+
+
+class NotAcceptable(DomainError):
+    status = 406
+    title = "Not acceptable"
+
+
+def _negotiated() -> str:
+    """The representation the ``Accept`` header asks for (JSON when it names none)."""
+    if not request.headers.get("Accept"):
+        return "json"
+    best = request.accept_mimetypes.best_match(list(MEDIA_TYPES))
+    if best is None:
+        raise NotAcceptable("The report is available as application/json or text/csv.")
+    return MEDIA_TYPES[best]
+
+
+def _build(patient: User, args: dict) -> Report:
+    inp = load_report_input(db.session, patient, now=utcnow(), start=args["from_"],
+                            end=args["to"], rule=args["rule"])
+    if inp.start is not None and inp.start > inp.end:
+        raise Invalid("`from` is after the report's end.", errors={"from": ["Must not be after `to`."]})
+    return build_report(inp)
+
+
+def _answer(report: Report, representation: str) -> Response:
+    if representation == "csv":
+        filename = f"diary-report-{report.patient.id}-{report.end.isoformat()}.csv"
+        # A byte-order mark makes spreadsheets read the file as UTF-8.
+        return Response("\ufeff" + report_to_csv(report), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return jsonify(report_to_dict(report))
+
+
+@blp.route("/me/report")
+@blp.arguments(ReportArgs, location="query")
+@blp.response(200, ReportSchema)
+@blp.alt_response(406, description="Neither JSON nor CSV is acceptable")
+def my_report(args):
+    """The caller's own report (patients); `Accept: text/csv` for CSV"""
+    return _answer(_build(require_patient(), args), _negotiated())
+
+
+@blp.route("/me/report.csv")
+@blp.arguments(ReportArgs, location="query")
+@blp.doc(responses={"200": CSV_DOC})
+def my_report_csv(args):
+    """The caller's own report as CSV"""
+    return _answer(_build(require_patient(), args), "csv")
+
+
+@blp.route("/patients/<uuid:patient_id>/report")
+@blp.arguments(ReportArgs, location="query")
+@blp.response(200, ReportSchema)
+@blp.alt_response(406, description="Neither JSON nor CSV is acceptable")
+def patient_report(args, patient_id: uuid.UUID):
+    """A linked patient's report (clinicians; the patient too); `Accept: text/csv` for CSV"""
+    return _answer(_build(get_visible_patient_or_404(patient_id), args), _negotiated())
+
+
+@blp.route("/patients/<uuid:patient_id>/report.csv")
+@blp.arguments(ReportArgs, location="query")
+@blp.doc(responses={"200": CSV_DOC})
+def patient_report_csv(args, patient_id: uuid.UUID):
+    """A linked patient's report as CSV"""
+    return _answer(_build(get_visible_patient_or_404(patient_id), args), "csv")
