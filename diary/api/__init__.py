@@ -11,10 +11,11 @@ JSON_MEDIA_TYPES = ("application/json",)
 
 def blueprints() -> list:
     """(blueprint, url prefix) pairs; health lives at the root for load balancers."""
-    from diary.api import health
+    from diary.api import health, reports
 
     return [
         (health.blp, ""),
+        (reports.blp, API_PREFIX),
     ]
 
 
