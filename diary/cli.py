@@ -68,6 +68,26 @@ def create_user_command(role: str, email: str, display_name: str, timezone: str)
     click.echo(f"Created {user.role} {user.email} ({user.id}).")
 
 
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Create a demo clinician and synthetic patients with a year of diary (development)."""
+    from datetime import datetime, timezone
+
+    from diary.demo import DEMO_PASSWORD, create_demo_data
+    from diary.transactions import transaction
+
+    with transaction():
+        accounts = create_demo_data(datetime.now(timezone.utc).date())
+    if accounts is None:
+        click.echo("The demo data exists already.")
+        return
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+    for role, name, email in accounts:
+        click.echo(f"  {role:<10} {email:<32} {name}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(demo_command)
