@@ -14,9 +14,12 @@ PREEMPT_MIN_CONTINUOUS_US = 240 * 60 * 1_000_000
 IHS_MIN_TOTAL_US = 30 * 60 * 1_000_000
 MIGRAINE_MEDICATION_CLASSES = frozenset({"triptan", "ergot"})
 _US = timedelta(microseconds=1)
+_DAY = timedelta(days=1)
+_UTC = timezone.utc
+_CRITERION_C = frozenset({"unilateral", "pulsating", "worse_with_activity"})
 
 
-@dataclass
+@dataclass(slots=True)
 class DayFact:
     """What happened on one local day (mutable while being collected)."""
 
@@ -27,7 +30,7 @@ class DayFact:
     classes: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class EpisodeSpan:
     """An episode's counted interval (ongoing ones capped) and where it is counted."""
 
@@ -36,6 +39,7 @@ class EpisodeSpan:
     end: datetime
     zone: ZoneInfo
     ongoing: bool
+    day: date  # local date of the start
 
 
 @dataclass(frozen=True)
@@ -66,116 +70,133 @@ def midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
 
 
-def local_date(instant: datetime, tz: ZoneInfo) -> date:
-    return instant.astimezone(tz).date()
-
-
 def is_migraine_like(episode: EpisodeRecord) -> bool:
     """Aura, ICHD-3 criterion C (2 of 4) or criterion D: migraine or probable migraine."""
     f = episode.features
-    if "aura" in f:
-        return True
-    c = sum(x in f for x in ("unilateral", "pulsating", "worse_with_activity"))
-    if episode.peak_severity >= 2:
-        c += 1
-    if c >= 2:
+    if "aura" in f or len(f & _CRITERION_C) + (episode.peak_severity >= 2) >= 2:
         return True
     return "nausea" in f or "vomiting" in f or ("photophobia" in f and "phonophobia" in f)
 
 
-def split_by_day(start: datetime, end: datetime, tz: ZoneInfo, last: date):
-    """Yield (local date, µs inside that day) for [start, end), days after `last` dropped.
+def _utc(instant: datetime) -> datetime:
+    return instant if instant.tzinfo is _UTC else instant.astimezone(_UTC)
 
-    A zero-length interval yields its start day with 0 µs, so it still records the day.
+
+def split_by_day(
+    start: datetime, end: datetime, tz: ZoneInfo, last: date, day: date | None = None
+) -> list[tuple[date, int]]:
+    """(local date, µs inside that day) for UTC [start, end), days after `last` dropped.
+
+    `day` is the local date of `start` when already known. A zero-length interval gives
+    its start day with 0 µs, so it still records the day.
     """
-    day = local_date(start, tz)
-    if start >= end:
-        if day <= last:
-            yield day, 0
-        return
+    if day is None:
+        day = start.astimezone(tz).date()
+    if day > last:
+        return []
+    if end <= start:
+        return [(day, 0)]
+    if end <= midnight(day + _DAY, tz):  # the usual case: within one local day
+        return [(day, (end - start) // _US)]
+    pieces = []
     while day <= last:
-        next_midnight = midnight(day + timedelta(days=1), tz)
-        piece_end = min(end, next_midnight)
+        next_midnight = midnight(day + _DAY, tz)
         lo = max(start, midnight(day, tz))
+        piece_end = min(end, next_midnight)
         if piece_end > lo:
-            yield day, (piece_end - lo) // _US
+            pieces.append((day, (piece_end - lo) // _US))
         if end <= next_midnight:
-            return
-        day += timedelta(days=1)
+            break
+        day += _DAY
+    return pieces
 
 
 def episode_spans(inp: ReportInput, now: datetime) -> list[EpisodeSpan]:
-    """Counted intervals, sorted by start; an ongoing one stops at `now`, at most 72 h."""
+    """Counted UTC intervals, sorted by start; an ongoing one stops at `now`, at most 72 h."""
     spans = []
+    default_tz = inp.patient.timezone
     for ep in inp.episodes:
-        tz = zone(ep.timezone or inp.patient.timezone)
-        start = ep.started_at.astimezone(timezone.utc)
-        if ep.ended_at is None:
-            end = min(now, start + ONGOING_CAP)
-        else:
-            end = ep.ended_at.astimezone(timezone.utc)
-        spans.append(EpisodeSpan(ep, start, max(end, start), tz, ep.ended_at is None))
+        tz = zone(ep.timezone or default_tz)
+        start = _utc(ep.started_at)
+        end = min(now, start + ONGOING_CAP) if ep.ended_at is None else _utc(ep.ended_at)
+        day = start.astimezone(tz).date()
+        spans.append(EpisodeSpan(ep, start, end if end > start else start, tz, ep.ended_at is None, day))
     spans.sort(key=lambda s: (s.start, s.episode.id))
     return spans
 
 
-def merged_groups(spans: list[EpisodeSpan]) -> list[list[EpisodeSpan]]:
-    """Group overlapping or touching spans; each group is one continuous headache."""
-    groups: list[list[EpisodeSpan]] = []
+def merged_groups(spans: list[EpisodeSpan]) -> list[tuple[list[EpisodeSpan], datetime]]:
+    """Group overlapping or touching spans (one continuous headache each), with its end."""
+    groups: list[tuple[list[EpisodeSpan], datetime]] = []
+    members: list[EpisodeSpan] = []
     group_end = None
     for span in spans:
-        if groups and span.start <= group_end:
-            groups[-1].append(span)
-            group_end = max(group_end, span.end)
+        if members and span.start <= group_end:
+            members.append(span)
+            if span.end > group_end:
+                group_end = span.end
         else:
-            groups.append([span])
-            group_end = span.end
+            if members:
+                groups.append((members, group_end))
+            members, group_end = [span], span.end
+    if members:
+        groups.append((members, group_end))
     return groups
 
 
 def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
     """Compute every day's facts once; nothing later rescans the episodes."""
-    now = now.astimezone(timezone.utc)
+    now = _utc(now)
     last = inp.end
     days: dict[date, DayFact] = {}
 
-    def fact(d: date) -> DayFact:
-        f = days.get(d)
-        if f is None:
-            f = days[d] = DayFact()
-        return f
-
     spans = episode_spans(inp, now)
-    for group in merged_groups(spans):
-        # A merged headache is split by the zone of its earliest-starting episode.
-        tz = group[0].zone
-        g_start, g_end = group[0].start, max(s.end for s in group)
-        for d, us in split_by_day(g_start, g_end, tz, last):
-            f = fact(d)
+    for members, g_end in merged_groups(spans):
+        # A merged headache is split into days by the zone of its earliest-starting episode.
+        first = members[0]
+        tz = first.zone
+        pieces = split_by_day(first.start, g_end, tz, last, first.day)
+        for d, us in pieces:
+            f = days.get(d)
+            if f is None:
+                f = days[d] = DayFact()
             f.headache_us += us
-            f.longest_us = max(f.longest_us, us)
-        for span in group:
-            migraine = is_migraine_like(span.episode)
-            for d, _ in split_by_day(span.start, span.end, tz, last):
-                f = fact(d)
+            if us > f.longest_us:
+                f.longest_us = us
+        for span in members:
+            ep = span.episode
+            migraine = is_migraine_like(ep)
+            if len(members) == 1:
+                own = pieces
+            else:
+                own = split_by_day(span.start, span.end, tz, last, span.day if span.zone is tz else None)
+            for d, _ in own:
+                f = days[d]
                 f.migraine_like = f.migraine_like or migraine
-                f.max_severity = max(f.max_severity, span.episode.peak_severity)
+                if ep.peak_severity > f.max_severity:
+                    f.max_severity = ep.peak_severity
 
     ended, overdue = [], []
     for span in spans:
-        for med in span.episode.medications:
-            d = local_date(med.taken_at, span.zone)
-            if d <= last:
-                fact(d).classes.add(med.drug_class)
-        start_day = local_date(span.start, span.zone)
-        if start_day > last:
+        tz, day = span.zone, span.day
+        if span.episode.medications:
+            day_end = midnight(day + _DAY, tz)
+            for med in span.episode.medications:
+                taken = _utc(med.taken_at)
+                d = day if span.start <= taken < day_end else taken.astimezone(tz).date()
+                if d <= last:
+                    f = days.get(d)
+                    if f is None:
+                        f = days[d] = DayFact()
+                    f.classes.add(med.drug_class)
+        if day > last:
             continue
         if span.ongoing:
             if now - span.start > ONGOING_CAP:
-                overdue.append(span.start.astimezone(span.zone))
+                overdue.append(span.start.astimezone(tz))
         # An episode that ended after the report's last day was not over as of that day.
-        elif span.end <= midnight(last + timedelta(days=1), span.zone):
-            ended.append((start_day, (span.end - span.start) // _US))
+        elif span.end <= midnight(last + _DAY, tz):
+            ended.append((day, (span.end - span.start) // _US))
 
     diary = frozenset(d.date for d in inp.diary_days if d.date <= last)
     return DayFacts(days, diary, tuple(ended), tuple(sorted(overdue)))

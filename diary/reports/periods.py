@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from itertools import accumulate
 
-from .days import DayFacts, MIGRAINE_MEDICATION_CLASSES, is_headache_day
+from .days import MIGRAINE_MEDICATION_CLASSES, DayFact, DayFacts, is_headache_day
 
 PERIOD_DAYS = 28
 COMPLETE_MIN_DAYS_PER_28 = 20
@@ -57,7 +57,6 @@ class DayIndex:
     SERIES = (
         "recorded", "headache", "migraine", "moderate_severe", "acute", "triptan",
         "headache_us", "ended_count", "ended_us", "overuse_10", "overuse_15", "overuse_any",
-        *(f"class_{c}" for c in sorted(OVERUSE_CLASSES)),
     )
 
     def __init__(self, facts: DayFacts, rule: str, end: date):
@@ -66,48 +65,60 @@ class DayIndex:
         self.first = min([*recorded, *starts], default=end)
         self.first_recorded = min(recorded, default=None)
         self.end = end
-        n = (end - self.first).days + 1
+        self._days = facts.days
+        self._base = base = self.first.toordinal()
+        self._size = n = end.toordinal() - base + 1
         rows = {name: [0] * n for name in self.SERIES}
+        rec = rows["recorded"]
         for d in recorded:
-            rows["recorded"][(d - self.first).days] = 1
+            rec[d.toordinal() - base] = 1
+        headache, migraine = rows["headache"], rows["migraine"]
+        severe, headache_us = rows["moderate_severe"], rows["headache_us"]
+        acute, triptan = rows["acute"], rows["triptan"]
+        o10, o15, oany = rows["overuse_10"], rows["overuse_15"], rows["overuse_any"]
         for d, f in facts.days.items():
-            i = (d - self.first).days
-            headache = is_headache_day(f, rule)  # raises on an unknown rule
-            rows["headache_us"][i] = f.headache_us
-            if headache:
-                rows["headache"][i] = 1
-                if f.migraine_like or f.classes & MIGRAINE_MEDICATION_CLASSES:
-                    rows["migraine"][i] = 1
+            i = d.toordinal() - base
+            headache_us[i] = f.headache_us
+            if is_headache_day(f, rule):
+                headache[i] = 1
+                if f.migraine_like or not f.classes.isdisjoint(MIGRAINE_MEDICATION_CLASSES):
+                    migraine[i] = 1
                 if f.max_severity >= 2:
-                    rows["moderate_severe"][i] = 1
+                    severe[i] = 1
             if f.classes:
-                rows["acute"][i] = 1
-                rows["triptan"][i] = int("triptan" in f.classes)
-                rows["overuse_10"][i] = int(bool(f.classes & OVERUSE_10_CLASSES))
-                rows["overuse_15"][i] = int(bool(f.classes & OVERUSE_15_CLASSES))
-                rows["overuse_any"][i] = int(bool(f.classes & OVERUSE_CLASSES))
-                for c in f.classes & OVERUSE_CLASSES:
-                    rows[f"class_{c}"][i] = 1
+                acute[i] = 1
+                triptan[i] = int("triptan" in f.classes)
+                used = f.classes & OVERUSE_CLASSES
+                o10[i] = int(not used.isdisjoint(OVERUSE_10_CLASSES))
+                o15[i] = int(not used.isdisjoint(OVERUSE_15_CLASSES))
+                oany[i] = int(bool(used))
+        is_headache_day(DayFact(), rule)  # an unknown rule fails even on an empty diary
+        count, total_us = rows["ended_count"], rows["ended_us"]
         for d, us in facts.ended_episodes:
-            i = (d - self.first).days
-            rows["ended_count"][i] += 1
-            rows["ended_us"][i] += us
+            i = d.toordinal() - base
+            count[i] += 1
+            total_us[i] += us
         self._prefix = {name: list(accumulate(values, initial=0)) for name, values in rows.items()}
+
+    def _bounds(self, start: date, end: date) -> tuple[int, int]:
+        lo = max(start.toordinal() - self._base, 0)
+        hi = min(end.toordinal() - self._base + 1, self._size)
+        return (lo, hi) if lo < hi else (0, 0)
 
     def total(self, series: str, start: date, end: date) -> int:
         """Sum of `series` over [start, end]; days outside the index count 0."""
-        lo = max((start - self.first).days, 0)
-        hi = min((end - self.first).days, (self.end - self.first).days) + 1
-        if hi <= lo:
-            return 0
+        lo, hi = self._bounds(start, end)
         p = self._prefix[series]
         return p[hi] - p[lo]
 
     def metrics(self, start: date, end: date) -> PeriodMetrics:
+        lo, hi = self._bounds(start, end)
+        p = self._prefix
         days = (end - start).days + 1
-        t = lambda name: self.total(name, start, end)  # noqa: E731
-        recorded, headache = t("recorded"), t("headache")
-        ended = t("ended_count")
+        recorded = p["recorded"][hi] - p["recorded"][lo]
+        headache = p["headache"][hi] - p["headache"][lo]
+        ended = p["ended_count"][hi] - p["ended_count"][lo]
+        # int / int is correctly rounded in Python: exact values come out exact.
         return PeriodMetrics(
             start=start,
             end=end,
@@ -115,22 +126,27 @@ class DayIndex:
             days_recorded=recorded,
             complete=recorded >= min_recorded_days(days),
             headache_days=headache,
-            migraine_days=t("migraine"),
-            moderate_severe_days=t("moderate_severe"),
-            headache_hours=float(Fraction(t("headache_us"), _US_PER_HOUR)),
+            migraine_days=p["migraine"][hi] - p["migraine"][lo],
+            moderate_severe_days=p["moderate_severe"][hi] - p["moderate_severe"][lo],
+            headache_hours=(p["headache_us"][hi] - p["headache_us"][lo]) / _US_PER_HOUR,
             mean_episode_hours=(
-                float(Fraction(t("ended_us"), _US_PER_HOUR * ended)) if ended else None
+                (p["ended_us"][hi] - p["ended_us"][lo]) / (_US_PER_HOUR * ended) if ended else None
             ),
-            acute_medication_days=t("acute"),
-            triptan_days=t("triptan"),
-            headache_days_per_28d=(
-                float(Fraction(headache * PERIOD_DAYS, recorded)) if recorded else None
-            ),
+            acute_medication_days=p["acute"][hi] - p["acute"][lo],
+            triptan_days=p["triptan"][hi] - p["triptan"][lo],
+            headache_days_per_28d=headache * PERIOD_DAYS / recorded if recorded else None,
         )
 
     def classes_used(self, start: date, end: date) -> int:
         """How many overuse-relevant medication classes were taken in [start, end]."""
-        return sum(self.total(f"class_{c}", start, end) > 0 for c in OVERUSE_CLASSES)
+        used: set[str] = set()
+        day = start
+        while day <= end:
+            f = self._days.get(day)
+            if f is not None:
+                used |= f.classes
+            day += timedelta(days=1)
+        return len(used & OVERUSE_CLASSES)
 
 
 def month_spans(start: date, end: date) -> list[tuple[str, date, date]]:

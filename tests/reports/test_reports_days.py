@@ -219,3 +219,16 @@ def test_short_severe_episode_on_a_headache_day_makes_it_moderate_severe():
 def test_unknown_rule_is_rejected():
     with pytest.raises(ValueError, match="rule"):
         build_report(make_input([], end=END, rule="whatever"))
+
+
+def test_features_of_a_merged_episode_from_another_zone_count_on_the_merged_day():
+    # 19:00-23:30 London (a headache day), then an aura episode at 08:00 Tokyo = 23:00 UTC:
+    # merged, it belongs to London's 10th, not Tokyo's 11th.
+    eps = [
+        episode("2026-02-10 19:00", "2026-02-10 23:30"),
+        episode("2026-02-11 08:00", "2026-02-11 08:20", tz="Asia/Tokyo", severity=3, features=("aura",)),
+    ]
+    inp = make_input(eps, end=END)
+    m = metrics(inp, D)
+    assert (m.headache_days, m.migraine_days, m.moderate_severe_days) == (1, 1, 1)
+    assert metrics(inp, D + timedelta(days=1)).days_recorded == 0
