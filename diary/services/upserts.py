@@ -41,9 +41,14 @@ def lock_patient(patient_id: uuid.UUID) -> None:
     db.session.execute(select(User.id).where(User.id == patient_id).with_for_update())
 
 
-def check_expected_version(resource: Any, expected: int | None) -> None:
-    """412 (naming the current version in ``ETag``) when the writer holds a stale version."""
-    if expected is not None and expected != resource.version:
+def check_expected_version(resource: Any | None, expected: int | None) -> None:
+    """412 (naming the current version in ``ETag``) when the writer holds a stale version,
+    or names a version of a resource that does not exist (``resource`` None)."""
+    if expected is None:
+        return
+    if resource is None:
+        raise PreconditionFailed("The resource does not exist, so no version of it matches.")
+    if expected != resource.version:
         raise PreconditionFailed(
             f"The resource is at version {resource.version}, not {expected}: "
             "fetch it and try again.",
