@@ -12,9 +12,13 @@ JSON_MEDIA_TYPES = ("application/json",)
 def blueprints() -> list:
     """(blueprint, url prefix) pairs; health lives at the root for load balancers."""
     from diary.api import health, reports
+    from diary.api import auth, care, me
 
     return [
         (health.blp, ""),
+        (auth.blp, API_PREFIX),
+        (me.blp, API_PREFIX),
+        (care.blp, API_PREFIX),
         (reports.blp, API_PREFIX),
     ]
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from diary.extensions import db
-from diary.models import CareLink
+from diary.models import User
 
 ACTORS = ("owner", "other_patient", "unlinked_clinician", "linked_clinician",
           "withdrawn_clinician", "anonymous")
@@ -24,18 +24,22 @@ class Actor:
 
 
 def link(app, patient, clinician) -> None:
-    with app.app_context():
-        db.session.add(CareLink(patient_id=patient.id, clinician_id=clinician.id))
-        db.session.commit()
+    """Link as in real life: the clinician's invitation code, accepted by the patient."""
+    from diary.services.care import accept_invitation, create_invitation
+    from diary.transactions import transaction
+
+    with app.app_context(), transaction():
+        code = create_invitation(db.session.get(User, clinician.id)).code
+        accept_invitation(db.session.get(User, patient.id), code)
 
 
 def unlink(app, patient, clinician) -> None:
-    from sqlalchemy import delete
+    """The patient withdraws the clinician's access."""
+    from diary.services.care import withdraw_care_link
+    from diary.transactions import transaction
 
-    with app.app_context():
-        db.session.execute(delete(CareLink).where(CareLink.patient_id == patient.id,
-                                                  CareLink.clinician_id == clinician.id))
-        db.session.commit()
+    with app.app_context(), transaction():
+        withdraw_care_link(db.session.get(User, patient.id), clinician.id)
 
 
 @pytest.fixture
