@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .records import EpisodeRecord, ReportInput, RULES
@@ -30,16 +31,16 @@ class DayFact:
     classes: set[str] = field(default_factory=set)
 
 
-@dataclass(slots=True)
-class EpisodeSpan:
-    """An episode's counted interval (ongoing ones capped) and where it is counted."""
+class Span(NamedTuple):
+    """An episode's counted UTC interval (ongoing ones capped) and where it is counted."""
 
-    episode: EpisodeRecord
     start: datetime
+    id: str
+    n: int  # position in the input: makes the sort order total
     end: datetime
     zone: ZoneInfo
-    ongoing: bool
     day: date  # local date of the start
+    episode: EpisodeRecord
 
 
 @dataclass(frozen=True)
@@ -111,24 +112,38 @@ def split_by_day(
     return pieces
 
 
-def episode_spans(inp: ReportInput, now: datetime) -> list[EpisodeSpan]:
+_new_span = tuple.__new__
+
+
+def episode_spans(inp: ReportInput, now: datetime) -> list[Span]:
     """Counted UTC intervals, sorted by start; an ongoing one stops at `now`, at most 72 h."""
     spans = []
     default_tz = inp.patient.timezone
-    for ep in inp.episodes:
+    for n, ep in enumerate(inp.episodes):
         tz = zone(ep.timezone or default_tz)
-        start = _utc(ep.started_at)
-        end = min(now, start + ONGOING_CAP) if ep.ended_at is None else _utc(ep.ended_at)
-        day = start.astimezone(tz).date()
-        spans.append(EpisodeSpan(ep, start, end if end > start else start, tz, ep.ended_at is None, day))
-    spans.sort(key=lambda s: (s.start, s.episode.id))
+        start = ep.started_at
+        if start.tzinfo is not _UTC:
+            start = start.astimezone(_UTC)
+        if ep.ended_at is None:
+            end = start + ONGOING_CAP
+            if now < end:
+                end = now
+        else:
+            end = ep.ended_at
+            if end.tzinfo is not _UTC:
+                end = end.astimezone(_UTC)
+        if end < start:
+            end = start
+        # tuple.__new__ skips NamedTuple's slower Python-level constructor (hot loop).
+        spans.append(_new_span(Span, (start, ep.id, n, end, tz, start.astimezone(tz).date(), ep)))
+    spans.sort()  # by start, then id; n keeps the order total
     return spans
 
 
-def merged_groups(spans: list[EpisodeSpan]) -> list[tuple[list[EpisodeSpan], datetime]]:
+def merged_groups(spans: list[Span]) -> list[tuple[list[Span], datetime]]:
     """Group overlapping or touching spans (one continuous headache each), with its end."""
-    groups: list[tuple[list[EpisodeSpan], datetime]] = []
-    members: list[EpisodeSpan] = []
+    groups: list[tuple[list[Span], datetime]] = []
+    members: list[Span] = []
     group_end = None
     for span in spans:
         if members and span.start <= group_end:
@@ -149,54 +164,62 @@ def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
     now = _utc(now)
     last = inp.end
     days: dict[date, DayFact] = {}
+    get = days.get
 
     spans = episode_spans(inp, now)
     for members, g_end in merged_groups(spans):
         # A merged headache is split into days by the zone of its earliest-starting episode.
-        first = members[0]
-        tz = first.zone
-        pieces = split_by_day(first.start, g_end, tz, last, first.day)
+        g_start, _, _, _, tz, g_day, first = members[0]
+        pieces = split_by_day(g_start, g_end, tz, last, g_day)
+        single = len(members) == 1
+        migraine, severity = (is_migraine_like(first), first.peak_severity) if single else (False, 0)
         for d, us in pieces:
-            f = days.get(d)
+            f = get(d)
             if f is None:
                 f = days[d] = DayFact()
             f.headache_us += us
             if us > f.longest_us:
                 f.longest_us = us
-        for span in members:
-            ep = span.episode
-            migraine = is_migraine_like(ep)
-            if len(members) == 1:
-                own = pieces
-            else:
-                own = split_by_day(span.start, span.end, tz, last, span.day if span.zone is tz else None)
-            for d, _ in own:
+            if migraine:
+                f.migraine_like = True
+            if severity > f.max_severity:
+                f.max_severity = severity
+        if single:
+            continue
+        for start, _, _, end, span_tz, day, ep in members:
+            migraine, severity = is_migraine_like(ep), ep.peak_severity
+            for d, _ in split_by_day(start, end, tz, last, day if span_tz is tz else None):
                 f = days[d]
-                f.migraine_like = f.migraine_like or migraine
-                if ep.peak_severity > f.max_severity:
-                    f.max_severity = ep.peak_severity
+                if migraine:
+                    f.migraine_like = True
+                if severity > f.max_severity:
+                    f.max_severity = severity
 
     ended, overdue = [], []
-    for span in spans:
-        tz, day = span.zone, span.day
-        if span.episode.medications:
+    after_last: dict[ZoneInfo, datetime] = {}
+    for start, _, _, end, tz, day, ep in spans:
+        if ep.medications:
             day_end = midnight(day + _DAY, tz)
-            for med in span.episode.medications:
+            for med in ep.medications:
                 taken = _utc(med.taken_at)
-                d = day if span.start <= taken < day_end else taken.astimezone(tz).date()
+                d = day if start <= taken < day_end else taken.astimezone(tz).date()
                 if d <= last:
-                    f = days.get(d)
+                    f = get(d)
                     if f is None:
                         f = days[d] = DayFact()
                     f.classes.add(med.drug_class)
         if day > last:
             continue
-        if span.ongoing:
-            if now - span.start > ONGOING_CAP:
-                overdue.append(span.start.astimezone(tz))
+        if ep.ended_at is None:
+            if now - start > ONGOING_CAP:
+                overdue.append(start.astimezone(tz))
+            continue
+        limit = after_last.get(tz)
+        if limit is None:
+            limit = after_last[tz] = midnight(last + _DAY, tz)
         # An episode that ended after the report's last day was not over as of that day.
-        elif span.end <= midnight(last + _DAY, tz):
-            ended.append((day, (span.end - span.start) // _US))
+        if end <= limit:
+            ended.append((day, (end - start) // _US))
 
     diary = frozenset(d.date for d in inp.diary_days if d.date <= last)
     return DayFacts(days, diary, tuple(ended), tuple(sorted(overdue)))

@@ -39,6 +39,10 @@ def test_headache_crossing_midnight_is_split_at_local_midnight():
         ("Europe/London", date(2026, 10, 25), 25),
         ("Australia/Sydney", date(2026, 4, 5), 25),
         ("Australia/Sydney", date(2026, 10, 4), 23),
+        # Chile changes its clocks at midnight: 00:00 is skipped in September, and 23:00-24:00
+        # on the Saturday happens twice in April.
+        ("America/Santiago", date(2026, 9, 6), 23),
+        ("America/Santiago", date(2026, 4, 4), 25),
     ],
 )
 def test_daylight_saving_day_counts_its_real_hours(tz, day, hours):
