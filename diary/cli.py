@@ -91,3 +91,6 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_command)
+    from diary.jobs.cli import jobs_cli, scheduler_command
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(scheduler_command)
