@@ -9,11 +9,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import replace
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from diary.models import DiaryDay, Episode, MedicationIntake, Treatment, User
@@ -30,6 +31,11 @@ from diary.reports.records import (
 _FEATURE_COLUMNS = [getattr(Episode, name) for name in FEATURES]
 
 
+def _key(column):
+    """A UUID column read as text: a cheap grouping key (no uuid.UUID built per row)."""
+    return cast(column, String)
+
+
 def local_today(timezone: str, now: datetime) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
@@ -39,38 +45,59 @@ def patient_record(patient: User) -> PatientRecord:
                          timezone=patient.timezone)
 
 
+def _patient_keys(patient_ids: Sequence[uuid.UUID]) -> dict[str, uuid.UUID]:
+    """Text forms of the ids as the databases render them (hex on SQLite, hyphenated on
+    PostgreSQL), back to the ids."""
+    keys = {p.hex: p for p in patient_ids}
+    keys.update({str(p): p for p in patient_ids})
+    return keys
+
+
+@lru_cache(maxsize=1024)
+def _features(flags: tuple) -> frozenset[str]:
+    return frozenset(name for name, flag in zip(FEATURES, flags) if flag)
+
+
 def _episodes(session: Session, patient_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[EpisodeRecord]]:
-    medications: dict[uuid.UUID, list[MedicationRecord]] = defaultdict(list)
-    med_rows = session.execute(
-        select(MedicationIntake.episode_id, MedicationIntake.taken_at, MedicationIntake.drug_class,
-               MedicationIntake.name, MedicationIntake.dose_mg)
-        .join(Episode, Episode.id == MedicationIntake.episode_id)
+    """Episodes with their medicines in one query (one row per medicine, or one per episode
+    without any), grouped as the rows arrive."""
+    keys = _patient_keys(patient_ids)
+    rows = session.connection().execute(
+        select(_key(Episode.patient_id), _key(Episode.id), Episode.started_at, Episode.ended_at,
+               Episode.timezone, Episode.peak_severity, *_FEATURE_COLUMNS,
+               MedicationIntake.taken_at, MedicationIntake.drug_class, MedicationIntake.name,
+               MedicationIntake.dose_mg)
+        .outerjoin(MedicationIntake, MedicationIntake.episode_id == Episode.id)
         .where(Episode.patient_id.in_(patient_ids), Episode.deleted_at.is_(None))
-        .order_by(MedicationIntake.episode_id, MedicationIntake.position)
-    )
-    for episode_id, taken_at, drug_class, name, dose_mg in med_rows:
-        medications[episode_id].append(MedicationRecord(taken_at=taken_at, drug_class=drug_class,
-                                                        name=name, dose_mg=dose_mg))
+        .order_by(Episode.patient_id, Episode.started_at, Episode.id, MedicationIntake.position)
+    ).all()
     episodes: dict[uuid.UUID, list[EpisodeRecord]] = defaultdict(list)
-    rows = session.execute(
-        select(Episode.patient_id, Episode.id, Episode.started_at, Episode.ended_at,
-               Episode.timezone, Episode.peak_severity, *_FEATURE_COLUMNS)
-        .where(Episode.patient_id.in_(patient_ids), Episode.deleted_at.is_(None))
-        .order_by(Episode.started_at)
-    )
-    for patient_id, episode_id, started_at, ended_at, tz, severity, *flags in rows:
-        features = frozenset(name for name, flag in zip(FEATURES, flags) if flag)
-        episodes[patient_id].append(EpisodeRecord(
-            id=str(episode_id), started_at=started_at, ended_at=ended_at, timezone=tz,
-            peak_severity=severity, features=features,
-            medications=tuple(medications.get(episode_id, ())),
-        ))
+    n = len(FEATURES)
+    current = None  # (patient key, episode row, medicines) of the episode being read
+    for row in rows:
+        if current is None or current[1][1] != row[1]:
+            if current is not None:
+                _emit(episodes, keys, current, n)
+            current = (row[0], row, [])
+        if row[6 + n] is not None:
+            current[2].append(MedicationRecord(taken_at=row[6 + n], drug_class=row[7 + n],
+                                               name=row[8 + n], dose_mg=row[9 + n]))
+    if current is not None:
+        _emit(episodes, keys, current, n)
     return episodes
+
+
+def _emit(episodes, keys, current, n) -> None:
+    patient_key, row, medicines = current
+    episodes[keys[patient_key]].append(EpisodeRecord(
+        id=row[1], started_at=row[2], ended_at=row[3], timezone=row[4], peak_severity=row[5],
+        features=_features(row[6:6 + n]), medications=tuple(medicines),
+    ))
 
 
 def _diary_days(session: Session, patient_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[DiaryDayRecord]]:
     days: dict[uuid.UUID, list[DiaryDayRecord]] = defaultdict(list)
-    rows = session.execute(
+    rows = session.connection().execute(
         select(DiaryDay.patient_id, DiaryDay.date, DiaryDay.headache_free)
         .where(DiaryDay.patient_id.in_(patient_ids), DiaryDay.deleted_at.is_(None))
     )
@@ -81,7 +108,7 @@ def _diary_days(session: Session, patient_ids: Sequence[uuid.UUID]) -> dict[uuid
 
 def _treatments(session: Session, patient_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[TreatmentRecord]]:
     treatments: dict[uuid.UUID, list[TreatmentRecord]] = defaultdict(list)
-    rows = session.execute(
+    rows = session.connection().execute(
         select(Treatment.patient_id, Treatment.id, Treatment.administered_on, Treatment.product)
         .where(Treatment.patient_id.in_(patient_ids), Treatment.deleted_at.is_(None))
         .order_by(Treatment.administered_on, Treatment.id)
