@@ -45,6 +45,7 @@ def _f(x: Fraction | float) -> str:
 
 
 def insufficient_response(cycles: list[Cycle], baseline: PeriodMetrics | None) -> Alert | None:
+    """NICE TA260: cycle 2 complete and less than a 30% reduction against baseline."""
     if len(cycles) < 2 or not cycles[1].complete:
         return None
     change, percent = percent_change(baseline, cycles[1].after)
@@ -59,6 +60,7 @@ def insufficient_response(cycles: list[Cycle], baseline: PeriodMetrics | None) -
 
 
 def episodic(cycles: list[Cycle]) -> Alert | None:
+    """NICE TA260: three consecutive full, complete cycle periods below 15 per 28 days."""
     run: list[tuple[Cycle, int, PeriodMetrics]] = []
     found = None
     for cycle in cycles:
@@ -86,6 +88,7 @@ def episodic(cycles: list[Cycle]) -> Alert | None:
 
 
 def medication_overuse(index: DayIndex, end: date) -> Alert | None:
+    """ICHD-3 8.2 levels in each of the three complete 28-day windows ending at `end`."""
     found = []
     for w in range(OVERUSE_WINDOWS):
         b = end - timedelta(days=PERIOD_DAYS * w)
@@ -111,6 +114,7 @@ def medication_overuse(index: DayIndex, end: date) -> Alert | None:
 
 
 def wearing_off(cycles: list[Cycle]) -> Alert | None:
+    """Product heuristic: period 3 of a complete cycle clearly worse than period 2."""
     hits = []
     for c in cycles:
         if not c.complete or len(c.periods) < 3:
@@ -131,6 +135,7 @@ def wearing_off(cycles: list[Cycle]) -> Alert | None:
 
 
 def treatment_due(cycles: list[Cycle], end: date) -> Alert | None:
+    """More than 84 days from the last treatment to `end`."""
     if not cycles:
         return None
     last = cycles[-1].administered_on
@@ -145,6 +150,7 @@ def treatment_due(cycles: list[Cycle], end: date) -> Alert | None:
 
 
 def insufficient_diary(baseline: PeriodMetrics | None, latest: PeriodMetrics) -> Alert | None:
+    """The baseline (if any) or the latest 28 days is not complete."""
     gaps = [
         f"{name} {m.start.isoformat()} to {m.end.isoformat()}: {m.days_recorded} of {m.days} "
         "days recorded"
@@ -160,6 +166,7 @@ def insufficient_diary(baseline: PeriodMetrics | None, latest: PeriodMetrics) ->
 
 
 def episode_not_ended(facts: DayFacts) -> Alert | None:
+    """Episodes still open more than 72 hours after they started."""
     if not facts.overdue_starts:
         return None
     starts = ", ".join(s.isoformat(timespec="minutes") for s in facts.overdue_starts)

@@ -74,6 +74,7 @@ def percent_change(baseline: PeriodMetrics | None, after: PeriodMetrics) -> tupl
 def build_cycles(
     index: DayIndex, treatments: list[TreatmentRecord], baseline: PeriodMetrics | None, end: date
 ) -> list[Cycle]:
+    """Every cycle up to `end`, each measured against the baseline."""
     cycles = []
     for k, t in enumerate(treatments):
         start = t.administered_on

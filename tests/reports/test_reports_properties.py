@@ -61,7 +61,7 @@ def _all_metrics(report):
         yield m.metrics
 
 
-_settings = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_settings = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_settings
