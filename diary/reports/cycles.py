@@ -94,7 +94,9 @@ def build_cycles(
                 start=start,
                 end=cut,
                 complete=complete,
-                before=index.metrics(start - timedelta(days=PERIOD_DAYS), start - timedelta(days=1)),
+                before=index.metrics(
+                    start - timedelta(days=PERIOD_DAYS), start - timedelta(days=1)
+                ),
                 after=after,
                 periods=tuple(index.metrics(a, b) for a, b in period_spans(start, cut)),
                 change_from_baseline=(

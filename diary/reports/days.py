@@ -172,7 +172,9 @@ def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
         g_start, _, _, _, tz, g_day, first = members[0]
         pieces = split_by_day(g_start, g_end, tz, last, g_day)
         single = len(members) == 1
-        migraine, severity = (is_migraine_like(first), first.peak_severity) if single else (False, 0)
+        # A lone episode's flags go with its pieces; a merged group's are set per member.
+        migraine = single and is_migraine_like(first)
+        severity = first.peak_severity if single else 0
         for d, us in pieces:
             f = get(d)
             if f is None:
