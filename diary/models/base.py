@@ -31,6 +31,11 @@ class UTCDateTime(TypeDecorator):
     impl = DateTime(timezone=True)
     cache_ok = True
 
+    @property
+    def python_type(self) -> type:
+        # TypeDecorator does not pass this on from ``impl``; keyset cursors need it.
+        return datetime
+
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
