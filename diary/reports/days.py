@@ -191,7 +191,9 @@ def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
         for start, _, _, end, span_tz, day, ep in members:
             migraine, severity = is_migraine_like(ep), ep.peak_severity
             for d, _ in split_by_day(start, end, tz, last, day if span_tz is tz else None):
-                f = days[d]
+                f = get(d)  # missing only for an instant-long episode at the group's end
+                if f is None:
+                    f = days[d] = DayFact()
                 if migraine:
                     f.migraine_like = True
                 if severity > f.max_severity:

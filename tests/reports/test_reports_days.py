@@ -236,3 +236,12 @@ def test_features_of_a_merged_episode_from_another_zone_count_on_the_merged_day(
     m = metrics(inp, D)
     assert (m.headache_days, m.migraine_days, m.moderate_severe_days) == (1, 1, 1)
     assert metrics(inp, D + timedelta(days=1)).days_recorded == 0
+
+
+def test_instant_long_episode_touching_a_headache_at_midnight_records_the_next_day():
+    eps = [episode("2026-02-10 20:00", "2026-02-11 00:00"),
+           episode("2026-02-11 00:00", "2026-02-11 00:00", severity=3)]
+    inp = make_input(eps, end=END)
+    m = metrics(inp, D + timedelta(days=1))
+    assert (m.days_recorded, m.headache_hours) == (1, 0.0)
+    assert metrics(inp, D).headache_hours == 4.0
