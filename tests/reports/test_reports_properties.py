@@ -18,8 +18,10 @@ FIXED_ZONES = ["UTC", "Asia/Tokyo", "Asia/Kolkata", "America/Phoenix", "Pacific/
 
 _episode = st.fixed_dictionaries(
     {
-        "start": st.integers(0, SPAN_DAYS * 24 * 60),  # minutes after FIRST, local wall time
-        "minutes": st.one_of(st.integers(0, 600), st.integers(0, 80 * 60)),
+        # Minutes after FIRST, local wall time; whole hours often, so that episodes touch
+        # each other and midnight.
+        "start": st.integers(0, SPAN_DAYS * 24 * 60) | st.integers(0, SPAN_DAYS * 24).map(lambda h: h * 60),
+        "minutes": st.integers(0, 600) | st.integers(0, 80 * 60) | st.integers(0, 30).map(lambda h: h * 60),
         "ongoing": st.integers(0, 9).map(lambda x: x == 0),
         "severity": st.integers(1, 3),
         "features": st.frozensets(st.sampled_from(sorted(FEATURES))),
