@@ -30,8 +30,10 @@ class Invitations(MethodView):
     def post(self):
         """Create a single-use invitation code for a patient (clinicians)"""
         new = care.create_invitation(current_user())
-        body = {**InvitationSchema().dump(new.invitation), "code": new.code}
-        return body, {"Location": f"{API_PREFIX}/invitations/{new.invitation.id}"}
+        invitation = new.invitation
+        body = {"id": invitation.id, "code": new.code, "created_at": invitation.created_at,
+                "expires_at": invitation.expires_at, "used_at": invitation.used_at}
+        return body, {"Location": f"{API_PREFIX}/invitations/{invitation.id}"}
 
     @blp.arguments(PageArgs, location="query")
     @blp.response(200, page_schema(InvitationSchema))
