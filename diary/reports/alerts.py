@@ -109,7 +109,7 @@ def medication_overuse(index: DayIndex, end: date) -> Alert | None:
     return Alert(
         "medication_overuse_risk",
         "Acute medication reached overuse levels (ICHD-3 8.2) in each of the last three "
-        f"28-day periods ({'; '.join(found)}).",
+        f"28-day periods (latest first: {'; '.join(found)}).",
     )
 
 
@@ -124,13 +124,16 @@ def wearing_off(cycles: list[Cycle]) -> Alert | None:
             continue
         r2, r3 = per_28d_exact(p2), per_28d_exact(p3)
         if r3 - r2 >= WEARING_OFF_MIN_MORE_DAYS and r3 >= WEARING_OFF_MIN_RATIO * r2:
-            hits.append(f"cycle {c.number}: {_f(r2)} in days 29-56, {_f(r3)} in days 57-84")
+            hits.append((c, r2, r3))
     if not hits:
         return None
+    c, r2, r3 = hits[-1]
+    earlier = ", ".join(str(h[0].number) for h in hits[:-1])
     return Alert(
         "wearing_off",
-        f"Headache days per 28 days rose late in the cycle ({'; '.join(hits)}). This is a "
-        "heuristic of this product, not a published criterion.",
+        f"Headache days per 28 days rose late in cycle {c.number}: {_f(r2)} in days 29-56, "
+        f"{_f(r3)} in days 57-84" + (f" (also in cycles {earlier})" if earlier else "")
+        + ". This is a heuristic of this product, not a published criterion.",
     )
 
 

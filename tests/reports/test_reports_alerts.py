@@ -137,6 +137,7 @@ def test_wearing_off_thresholds(p2, p3, raised):
     assert ("wearing_off" in alerts) is raised
     if raised:
         assert "heuristic" in alerts["wearing_off"]
+        assert f"cycle 1: {p2:.1f} in days 29-56, {p3:.1f} in days 57-84" in alerts["wearing_off"]
 
 
 def test_wearing_off_needs_period_three_complete():
