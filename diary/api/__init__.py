@@ -13,6 +13,7 @@ def blueprints() -> list:
     """(blueprint, url prefix) pairs; health lives at the root for load balancers."""
     from diary.api import health, reports
     from diary.api import auth, care, me
+    from diary.api import notifications
 
     return [
         (health.blp, ""),
@@ -20,6 +21,7 @@ def blueprints() -> list:
         (me.blp, API_PREFIX),
         (care.blp, API_PREFIX),
         (reports.blp, API_PREFIX),
+        (notifications.blp, API_PREFIX),
     ]
 
 

@@ -35,14 +35,12 @@ def _log_missed(event: JobExecutionEvent) -> None:
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """A scheduler with every job of the registry, not started."""
-    scheduler = BlockingScheduler(
-        timezone=timezone.utc,
-        job_defaults={"coalesce": True, "max_instances": 1},
-    )
+    scheduler = BlockingScheduler(timezone=timezone.utc)
     for job in JOBS:
+        # coalesce: runs missed while down become one; max_instances: never overlap itself.
         scheduler.add_job(run_scheduled, trigger=job.trigger(), args=(app, job.name),
-                          id=job.name, name=job.name, misfire_grace_time=job.misfire_grace_time,
-                          replace_existing=True)
+                          id=job.name, name=job.name, coalesce=True, max_instances=1,
+                          misfire_grace_time=job.misfire_grace_time, replace_existing=True)
     scheduler.add_listener(_log_missed, EVENT_JOB_MISSED)
     return scheduler
 
