@@ -12,7 +12,7 @@ JSON_MEDIA_TYPES = ("application/json",)
 def blueprints() -> list:
     """(blueprint, url prefix) pairs; health lives at the root for load balancers."""
     from diary.api import health, reports
-    from diary.api import auth, care, me
+    from diary.api import admin, auth, care, me
     from diary.api import notifications
 
     return [
@@ -20,6 +20,7 @@ def blueprints() -> list:
         (auth.blp, API_PREFIX),
         (me.blp, API_PREFIX),
         (care.blp, API_PREFIX),
+        (admin.blp, API_PREFIX),
         (reports.blp, API_PREFIX),
         (notifications.blp, API_PREFIX),
     ]

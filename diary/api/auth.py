@@ -31,6 +31,8 @@ BAD_CREDENTIALS = "The email or password is not correct."
 @blp.arguments(RegistrationSchema)
 @blp.response(201, MeSchema, headers={"Location": {"description": "`/api/v1/me`",
                                                    "schema": {"type": "string"}}})
+@blp.alt_response(409, response="CONFLICT", description="An account with this email exists.")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def register(data):
     """Create a patient account (clinicians are created by an administrator)"""
     user = create_user(role="patient", **data)
@@ -43,6 +45,9 @@ def register(data):
 @login_limits
 @blp.arguments(CredentialsSchema)
 @blp.response(200, TokenPairSchema)
+@blp.alt_response(401, response="UNAUTHORIZED",
+                  description="Wrong email or password (one answer for both).")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def create_token(credentials):
     """Log in: exchange email and password for an access and a refresh token"""
     user = authenticate_user(credentials["email"], credentials["password"])
@@ -66,6 +71,8 @@ def _patient_or_none(user):
 @blp.doc(security=[])
 @blp.arguments(RefreshSchema)
 @blp.response(200, TokenPairSchema)
+@blp.alt_response(401, response="UNAUTHORIZED",
+                  description="Unknown, expired or revoked; a spent token also ends its login.")
 def refresh_token(data):
     """Spend a refresh token for a new pair; a spent one presented again ends the login"""
     try:
@@ -89,6 +96,7 @@ def _audit_if_reused(raw: str) -> None:
 @auth_required()
 @blp.arguments(LogoutSchema)
 @blp.response(204)
+@blp.alt_response(401, response="UNAUTHORIZED")
 def logout(_data):
     """Log out: revoke this access token and every token of its login"""
     token = g.current_access_token

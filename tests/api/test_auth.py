@@ -231,3 +231,30 @@ def test_public_auth_endpoints_are_documented_without_security(client):
         assert operation["security"] == []
         assert operation["summary"]
     assert paths["/api/v1/auth/logout"]["post"].get("security") != []
+
+
+# Clinicians' accounts are created by an administrator
+
+
+CLINICIAN = {"email": "Dr.Ng@Example.org", "password": "a long enough secret",
+             "display_name": "Dr Ng", "timezone": "Europe/London"}
+
+
+def test_an_admin_creates_a_clinician_who_can_log_in(client, app, make_user, auth_headers):
+    admin = make_user("admin")
+    response = client.post("/api/v1/admin/clinicians", json=CLINICIAN, headers=auth_headers(admin))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["role"] == "clinician" and body["email"] == "dr.ng@example.org"
+    assert response.headers["Location"] == f"/api/v1/admin/users/{body['id']}"
+    assert client.get(response.headers["Location"], headers=auth_headers(admin)).get_json() == body
+    assert login(client, CLINICIAN["email"], CLINICIAN["password"]).status_code == 200
+    assert audit_actions(app)[0] == "account.created"
+
+
+@pytest.mark.parametrize("role", ["patient", "clinician"])
+def test_only_an_admin_creates_clinicians(client, make_user, auth_headers, problem, role):
+    user = make_user(role)
+    problem(client.post("/api/v1/admin/clinicians", json=CLINICIAN, headers=auth_headers(user)), 403)
+    problem(client.get(f"/api/v1/admin/users/{user.id}", headers=auth_headers(user)), 404)
+    problem(client.post("/api/v1/admin/clinicians", json=CLINICIAN), 401)
