@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
+import pytest
 from jobs_factories import LONDON, LOS_ANGELES, local
 
 JOB = "refresh-alerts"
@@ -90,14 +91,21 @@ def test_a_clinician_linked_to_several_patients_hears_of_each(patient_in, make_u
         str(p.id) for p in patients}
 
 
-def test_one_patients_failure_does_not_stop_the_others(patient_in, make_user, data, run,
-                                                       monkeypatch, caplog):
-    from diary.jobs import alerts
-
+@pytest.fixture
+def failing_and_fine(patient_in, make_user, data):
+    """Two patients with an open alert each, linked to one clinician."""
     failing, fine = patient_in(LONDON), patient_in(LONDON)
     clinician = make_user("clinician")
     data.link(failing, clinician)
     data.link(fine, clinician)
+    return failing, fine, clinician
+
+
+def test_one_patients_failure_does_not_stop_the_others(failing_and_fine, data, run, monkeypatch,
+                                                       caplog):
+    from diary.jobs import alerts
+
+    failing, fine, clinician = failing_and_fine
     real = alerts.build_report
 
     def build_report(inp):
@@ -115,14 +123,11 @@ def test_one_patients_failure_does_not_stop_the_others(patient_in, make_user, da
     assert run(JOB, NOW + timedelta(hours=1)) == 1  # caught up on the next run
 
 
-def test_a_failure_while_storing_is_undone_for_that_patient_only(patient_in, make_user, data,
-                                                                  run, monkeypatch):
+def test_a_failure_while_storing_is_undone_for_that_patient_only(failing_and_fine, data, run,
+                                                                  monkeypatch):
     from diary.jobs import alerts
 
-    failing, fine = patient_in(LONDON), patient_in(LONDON)
-    clinician = make_user("clinician")
-    data.link(failing, clinician)
-    data.link(fine, clinician)
+    failing, fine, _ = failing_and_fine
     real = alerts.notify
 
     def notify(user_id, kind, dedup_key, *args, **kwargs):
