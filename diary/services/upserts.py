@@ -1,5 +1,6 @@
 """What every synced resource's write services share (episodes, diary days, treatments):
-the outcome of an upsert, the per-patient write lock, the version check, the safe flush."""
+the outcome of an upsert, the per-patient write lock, ownership, tombstone and version
+checks, and storing one new version stamped for sync."""
 from __future__ import annotations
 
 import uuid
@@ -9,9 +10,10 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from diary.errors import Conflict, PreconditionFailed
+from diary.errors import Conflict, NotFound, PreconditionFailed
 from diary.extensions import db
-from diary.models import User
+from diary.models import User, utcnow
+from diary.services.changes import stamp_change
 
 UpsertStatus = Literal["created", "replaced", "unchanged"]
 
@@ -64,3 +66,44 @@ def flush_or_conflict(detail: str) -> None:
             db.session.flush()
     except IntegrityError:
         raise Conflict(detail) from None
+
+
+def own_resource(model: type, patient_id: uuid.UUID, resource_id: uuid.UUID, noun: str) -> Any | None:
+    """The patient's ``model`` row ``resource_id`` (live or deleted), None when there is none;
+    404 when it is another patient's: never overwrite, nor reveal, someone else's data."""
+    resource = db.session.get(model, resource_id)
+    if resource is not None and resource.patient_id != patient_id:
+        raise NotFound(f"No such {noun}.")
+    return resource
+
+
+def check_live(resource: Any, noun: str, hint: str) -> None:
+    """409 for a tombstone: a deleted id stays deleted (``hint`` says what to do instead)."""
+    if resource.deleted_at is not None:
+        raise Conflict(f"This {noun} was deleted; the deletion stands.",
+                       errors={"id": [f"Deleted; {hint}"]})
+
+
+def save_version(resource: Any, patient_id: uuid.UUID, taken: str) -> None:
+    """Count one more version of ``resource``, stamp it in the patient's sync sequence, and
+    flush (``taken``: the conflict's detail should its id be taken meanwhile)."""
+    resource.version += 1
+    with db.session.no_autoflush:
+        stamp_change(resource, patient_id)
+    db.session.add(resource)
+    flush_or_conflict(taken)
+
+
+def delete_resource(model: type, patient_id: uuid.UUID, resource_id: uuid.UUID,
+                    expected_version: int | None, noun: str, hint: str) -> Any:
+    """Delete the patient's resource as a tombstone (sync delivers it). 404 for an unknown or
+    foreign id, 409 when already deleted, 412 for a stale version."""
+    lock_patient(patient_id)
+    resource = own_resource(model, patient_id, resource_id, noun)
+    if resource is None:
+        raise NotFound(f"No such {noun}.")
+    check_live(resource, noun, hint)
+    check_expected_version(resource, expected_version)
+    resource.deleted_at = utcnow()
+    save_version(resource, patient_id, "")
+    return resource

@@ -1,15 +1,24 @@
-"""Field types and query arguments shared by the resource schemas."""
+"""Shared by the resource modules: field types, query arguments, and the few view helpers
+(caller resolution, ETag, documented problems) of a patient's own resources."""
 from __future__ import annotations
 
-import marshmallow as ma
+import functools
+import re
 
-from diary.api.base import Schema
-from diary.api.pagination import PageArgs
+import marshmallow as ma
+from werkzeug.http import quote_etag
+
+from diary.api.base import Blueprint, Schema
+from diary.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageArgs
+from diary.api.problems import PROBLEM_MEDIA_TYPE, ProblemSchema
+from diary.api.security import authenticate
+from diary.errors import Forbidden, NotFound
 from diary.services.timezones import is_valid_timezone
 
 # Length limits of free text (characters).
 NOTES_MAX = 5000
 NAME_MAX = 100
+DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 class TimeZone(ma.fields.String):
@@ -37,6 +46,12 @@ class LocalDate(ma.fields.Date):
         kwargs.setdefault("metadata", {}).setdefault("example", "2026-03-01")
         super().__init__(format="%Y-%m-%d", **kwargs)
 
+    def _deserialize(self, value, attr, data, **kwargs):
+        # strptime would take "2026-3-1" too: the contract's dates have all their digits.
+        if not isinstance(value, str) or not DATE_PATTERN.fullmatch(value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
 
 class Notes(ma.fields.String):
     """Free text written by the patient: empty by default, at most ``NOTES_MAX`` characters."""
@@ -63,3 +78,50 @@ class DateRangeArgs(Schema):
 
 class DateRangePageArgs(PageArgs, DateRangeArgs):
     """A date range, one page at a time."""
+
+    # A query string holds text: a strict Integer would refuse every ?limit= (and a query
+    # cannot smuggle in a float, the reason bodies use strict integers).
+    limit = ma.fields.Integer(load_default=DEFAULT_LIMIT,
+                              validate=ma.validate.Range(min=1, max=MAX_LIMIT),
+                              metadata={"description": f"Page size (1-{MAX_LIMIT})."})
+
+
+def problem_responses(blp: Blueprint, descriptions: dict[int, str]):
+    """``problems(*codes)``: a decorator documenting an operation's problem responses (besides
+    422 for bad input, which flask-smorest documents itself), described by ``descriptions``."""
+
+    def problems(*codes: int):
+        def decorator(view):
+            for code in reversed(codes):
+                view = blp.alt_response(code, schema=ProblemSchema, description=descriptions[code],
+                                        content_type=PROBLEM_MEDIA_TYPE)(view)
+            return view
+
+        return decorator
+
+    return problems
+
+
+def as_patient(*, hide: bool = False):
+    """View decorator for a patient's own resources: resolve the caller before the body is
+    read (so 401/403 come before 422) and pass them as ``patient``. A caller who is not a
+    patient gets 403, or 404 when ``hide`` (the path names a resource: never reveal it)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            user = authenticate()
+            if not user.is_patient:
+                if hide:
+                    raise NotFound("No such resource.")
+                raise Forbidden("This endpoint is for patient accounts.")
+            return view(*args, patient=user, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def etag_header(resource) -> dict[str, str]:
+    """``ETag: "<version>"`` of a single resource."""
+    return {"ETag": quote_etag(str(resource.version))}
