@@ -6,13 +6,13 @@ import uuid
 from flask.views import MethodView
 
 from diary.api import API_PREFIX
+from diary.api.auth import create_account
 from diary.api.base import Blueprint
 from diary.api.schemas.accounts import ClinicianAccountSchema, MeSchema
 from diary.api.security import auth_required, current_user
 from diary.errors import NotFound
 from diary.extensions import db
 from diary.models import User
-from diary.services.accounts import create_user
 from diary.services.audit import record_audit
 
 blp = Blueprint("admin", __name__, description="Administration (admin accounts only)")
@@ -28,7 +28,7 @@ class Clinicians(MethodView):
     @blp.alt_response(409, response="CONFLICT", description="An account with this email exists.")
     def post(self, data):
         """Create a clinician's account (administrators)"""
-        clinician = create_user(role="clinician", **data)
+        clinician = create_account("clinician", data)
         record_audit("account.created", current_user(), subject=("user", clinician.id),
                      data={"role": "clinician"})
         return clinician, {"Location": f"{API_PREFIX}/admin/users/{clinician.id}"}

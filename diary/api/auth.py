@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from flask import g
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from diary.api import API_PREFIX
 from diary.api.base import Blueprint
 from diary.api.schemas.accounts import (CredentialsSchema, LogoutSchema, MeSchema, RefreshSchema,
                                         RegistrationSchema, TokenPairSchema)
 from diary.api.security import auth_required
-from diary.errors import Unauthorized
+from diary.errors import Conflict, Unauthorized
 from diary.extensions import db
 from diary.models import RefreshToken, normalise_email
 from diary.ratelimits import login_limits, registration_limits
@@ -35,9 +36,19 @@ BAD_CREDENTIALS = "The email or password is not correct."
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def register(data):
     """Create a patient account (clinicians are created by an administrator)"""
-    user = create_user(role="patient", **data)
+    user = create_account("patient", data)
     record_audit("auth.registered", user, user, subject=("user", user.id))
     return user, {"Location": f"{API_PREFIX}/me"}
+
+
+def create_account(role: str, data: dict):
+    """``create_user`` in a savepoint: the same email registered concurrently (which the
+    service's look-up cannot see yet) is a 409, not a 500."""
+    try:
+        with db.session.begin_nested():
+            return create_user(role=role, **data)
+    except IntegrityError:
+        raise Conflict("An account with this email already exists.") from None
 
 
 @blp.route("/auth/token", methods=["POST"])

@@ -58,6 +58,13 @@ def test_an_email_taken_in_another_case_is_a_409(client, problem):
     problem(register(client, email="ann.patient@EXAMPLE.org"), 409)
 
 
+def test_an_email_registered_concurrently_is_a_409_not_a_500(client, problem, monkeypatch):
+    register(client)
+    # As if another request had committed the same email after this one looked it up.
+    monkeypatch.setattr("diary.services.accounts.find_user_by_email", lambda email: None)
+    problem(register(client), 409)
+
+
 def test_nobody_registers_as_a_clinician(client, problem):
     body = problem(register(client, role="clinician"), 422)
     assert "role" in body["errors"]

@@ -365,3 +365,15 @@ def test_the_linked_clinician_lists_the_owner_and_the_withdrawn_one_does_not(cli
     assert listed("linked_clinician") == [str(cast.owner.user.id)]
     assert listed("withdrawn_clinician") == []
     assert listed("unlinked_clinician") == []
+
+
+def test_care_endpoints_are_documented_with_summaries_and_bearer_security(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    mine = ["/api/v1/invitations", "/api/v1/invitations/{invitation_id}", "/api/v1/me/clinicians",
+            "/api/v1/me/clinicians/{clinician_id}", "/api/v1/patients",
+            "/api/v1/patients/{patient_id}", "/api/v1/me", "/api/v1/admin/clinicians"]
+    for path in mine:
+        for method, operation in paths[path].items():
+            if method in ("get", "post", "patch", "delete"):
+                assert operation["summary"], (path, method)
+                assert operation.get("security") != [], (path, method)
