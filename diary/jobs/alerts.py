@@ -53,6 +53,9 @@ def run_refresh_alerts(now: datetime) -> int:
             }, default=None, writes=False)
             if current is None:
                 continue
+            if current == stored.get(patient.id, {}):  # the usual case: nothing to write
+                checked.append(patient.id)
+                continue
             count = isolated(JOB, patient.id, lambda p=patient, c=current: _store(
                 p, c, stored.get(p.id, {}), clinicians.get(p.id, []), now), default=None)
             if count is not None:

@@ -81,7 +81,7 @@ def recorded(due: list[Due], now: datetime) -> set[tuple[uuid.UUID, date]]:
 
     found = set(session.execute(
         select(DiaryDay.patient_id, DiaryDay.date)
-        .where(DiaryDay.patient_id.in_(ids), DiaryDay.date.in_({d.day for d in due}),
+        .where(DiaryDay.patient_id.in_(ids), DiaryDay.date.in_(sorted({d.day for d in due})),
                DiaryDay.deleted_at.is_(None))
     ))
 
