@@ -58,7 +58,11 @@ def run_command(name: str, at: datetime | None) -> None:
 @with_appcontext
 def scheduler_command() -> None:
     """Run the scheduled jobs until SIGTERM or SIGINT (one process per deployment)."""
+    from flask.logging import default_handler
+
     from diary.jobs.scheduler import run_scheduler
 
+    app = current_app._get_current_object()
+    app.logger.removeHandler(default_handler)  # one handler (the root's) for every logger
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run_scheduler(current_app._get_current_object())
+    run_scheduler(app)
