@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from diary.extensions import db
+from tests.api.owner_fixtures import as_owner, owner  # noqa: F401 (fixtures)
 from diary.models import DiaryDay
 
 BASE = "/api/v1/diary-days"
@@ -20,16 +21,6 @@ def stored_days(app, patient) -> list[DiaryDay]:
         for row in rows:
             db.session.expunge(row)
         return rows
-
-
-@pytest.fixture
-def owner(cast):
-    return cast.owner.user
-
-
-@pytest.fixture
-def as_owner(cast):
-    return cast.owner.headers
 
 
 @pytest.fixture
@@ -76,7 +67,8 @@ def test_headache_free_is_stored_as_sent_on_a_date_with_an_episode(client, as_ow
 
 INVALID = {
     "missing headache_free": ({"notes": ""}, "headache_free"),
-    "headache_free as text": ({"headache_free": "yes please"}, "headache_free"),
+    "headache_free as text": ({"headache_free": "yes"}, "headache_free"),
+    "headache_free as a number": ({"headache_free": 1}, "headache_free"),
     "null headache_free": ({"headache_free": None}, "headache_free"),
     "unknown field": ({**FREE, "mood": "fine"}, "mood"),
     "notes too long": ({**FREE, "notes": "x" * 5001}, "notes"),

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from diary.api.schemas.episodes import EPISODE_EXAMPLE
 from diary.extensions import db
+from tests.api.owner_fixtures import as_owner, owner  # noqa: F401 (fixtures)
 from diary.models import Episode, User
 
 BASE = "/api/v1/episodes"
@@ -36,16 +37,6 @@ def stored_episodes(app, patient) -> list[Episode]:
         for row in rows:
             db.session.expunge(row)
         return rows
-
-
-@pytest.fixture
-def owner(cast):
-    return cast.owner.user
-
-
-@pytest.fixture
-def as_owner(cast):
-    return cast.owner.headers
 
 
 @pytest.fixture
@@ -155,6 +146,7 @@ INVALID = {
     "trigger too long": ({"triggers": ["x" * 51]}, "triggers.0"),
     "too many triggers": ({"triggers": ["t"] * 31}, "triggers"),
     "features not an object": ({"features": ["aura"]}, "features"),
+    "feature as text": ({"features": {"aura": "yes"}}, "features.aura"),
 }
 
 

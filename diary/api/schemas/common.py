@@ -37,6 +37,15 @@ class TimeZone(ma.fields.String):
         return name
 
 
+class StrictBoolean(ma.fields.Boolean):
+    """JSON ``true`` or ``false`` only (marshmallow would also take "yes", 1, "on" ...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class LocalDate(ma.fields.Date):
     """A calendar date, ``YYYY-MM-DD`` (no time, no offset)."""
 

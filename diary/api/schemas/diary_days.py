@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from diary.api.base import Schema
-from diary.api.schemas.common import LocalDate, Notes
+from diary.api.schemas.common import LocalDate, Notes, StrictBoolean
 
 DIARY_DAY_EXAMPLE = {"headache_free": True, "notes": ""}
 
@@ -17,7 +17,7 @@ class DiaryDaySchema(Schema):
     id = ma.fields.UUID(load_default=None, metadata={
         "description": "Chosen by the server unless the client sends one (for sync)."})
     date = LocalDate(load_default=None, metadata={"description": "The local date; unique."})
-    headache_free = ma.fields.Boolean(required=True, metadata={
+    headache_free = StrictBoolean(required=True, metadata={
         "description": "Stored as sent, even on a date that has an episode."})
     notes = Notes()
     version = ma.fields.Integer(strict=True, metadata={"readOnly": True})

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from diary.api.base import Schema
-from diary.api.schemas.common import NAME_MAX, Notes, TimeZone
+from diary.api.schemas.common import NAME_MAX, Notes, StrictBoolean, TimeZone
 from diary.models import FEATURES, MEDICATION_CLASSES
 
 MAX_MEDICATIONS = 50
@@ -30,7 +30,7 @@ EPISODE_EXAMPLE = {
 class FeaturesSchema(Schema):
     """The headache's features (ICHD-3); each false unless sent as true."""
 
-    locals().update({name: ma.fields.Boolean() for name in FEATURES})
+    locals().update({name: StrictBoolean() for name in FEATURES})
 
 
 class MedicationSchema(Schema):
