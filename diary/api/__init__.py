@@ -11,12 +11,15 @@ JSON_MEDIA_TYPES = ("application/json",)
 
 def blueprints() -> list:
     """(blueprint, url prefix) pairs; health lives at the root for load balancers."""
-    from diary.api import health, reports
+    from diary.api import diary_days, episodes, health, reports, sync
     from diary.api import admin, auth, care, me
     from diary.api import notifications
 
     return [
         (health.blp, ""),
+        (episodes.blp, API_PREFIX),
+        (diary_days.blp, API_PREFIX),
+        (sync.blp, API_PREFIX),
         (auth.blp, API_PREFIX),
         (me.blp, API_PREFIX),
         (care.blp, API_PREFIX),
