@@ -19,7 +19,8 @@ MAX_LIMIT = 500
 
 
 class PageArgs(Schema):
-    limit = ma.fields.Integer(strict=True, load_default=DEFAULT_LIMIT,
+    # Query strings are text: "2" is an integer here (strict=True is for JSON bodies).
+    limit = ma.fields.Integer(load_default=DEFAULT_LIMIT,
                               validate=ma.validate.Range(min=1, max=MAX_LIMIT),
                               metadata={"description": f"Page size (1-{MAX_LIMIT})."})
     cursor = ma.fields.String(load_default=None,

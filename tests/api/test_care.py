@@ -180,8 +180,6 @@ def test_linking_and_withdrawing_are_audited(client, app, pair):
 # A patient's clinicians
 
 
-@pytest.mark.xfail(reason="PageArgs.limit is Integer(strict=True), which refuses every query "
-                          "string such as ?limit=2 (diary/api/pagination.py, shared)")
 def test_clinicians_are_listed_most_recent_first_one_page_at_a_time(client, make_user, auth_headers):
     patient = make_user("patient")
     p_headers = auth_headers(patient)
