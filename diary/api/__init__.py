@@ -11,7 +11,7 @@ JSON_MEDIA_TYPES = ("application/json",)
 
 def blueprints() -> list:
     """(blueprint, url prefix) pairs; health lives at the root for load balancers."""
-    from diary.api import diary_days, episodes, health, reports, sync
+    from diary.api import diary_days, episodes, health, reports, sync, treatments
     from diary.api import admin, auth, care, me
     from diary.api import notifications
 
@@ -25,6 +25,7 @@ def blueprints() -> list:
         (care.blp, API_PREFIX),
         (admin.blp, API_PREFIX),
         (reports.blp, API_PREFIX),
+        (treatments.blp, API_PREFIX),
         (notifications.blp, API_PREFIX),
     ]
 
