@@ -11,7 +11,6 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 
-from diary.extensions import db
 from diary.jobs import as_utc
 from diary.jobs.alerts import run_refresh_alerts
 from diary.jobs.cleanup import run_cleanup
