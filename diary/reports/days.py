@@ -170,7 +170,12 @@ def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
     for members, g_end in merged_groups(spans):
         # A merged headache is split into days by the zone of its earliest-starting episode.
         g_start, _, _, _, tz, g_day, first = members[0]
-        pieces = split_by_day(g_start, g_end, tz, last, g_day)
+        if g_day > last:
+            continue
+        if g_start < g_end <= midnight(g_day + _DAY, tz):  # the usual case: within one day
+            pieces = [(g_day, (g_end - g_start) // _US)]
+        else:
+            pieces = split_by_day(g_start, g_end, tz, last, g_day)
         single = len(members) == 1
         # A lone episode's flags go with its pieces; a merged group's are set per member.
         migraine = single and is_migraine_like(first)
