@@ -70,8 +70,6 @@ def test_pages_of_the_default_size_follow_the_cursor(client, cast, send):
     assert read_pages(client, cast.owner.headers) == ids[::-1]
 
 
-@pytest.mark.xfail(reason="PageArgs.limit is Integer(strict=True), which refuses every query "
-                          "string such as ?limit=2 (diary/api/pagination.py, shared)")
 def test_pages_of_a_chosen_size_follow_the_cursor(client, cast, send):
     ids = send(cast.owner.user, 5)
     assert read_pages(client, cast.owner.headers, "limit=2") == ids[::-1]
