@@ -15,7 +15,7 @@ from diary.api.schemas.common import DateRangePageArgs, as_patient, etag_header,
 from diary.api.schemas.treatments import (PATCH_EXAMPLE, TREATMENT_EXAMPLE, TreatmentPatchSchema,
                                           TreatmentSchema)
 from diary.api.security import authenticate, get_visible_patient_or_404
-from diary.errors import Invalid, NotFound
+from diary.errors import Invalid
 from diary.models import Treatment
 from diary.services import treatments as service
 
@@ -114,11 +114,8 @@ class TreatmentItem(MethodView):
         if data.pop("id", None) not in (None, treatment_id):
             raise Invalid("The body's id differs from the path's.",
                           errors={"id": ["Must match the id in the path."]})
-        try:
-            result = service.upsert_treatment(patient, treatment_id, data, actor=authenticate(),
-                                              expected_version=expected_version())
-        except service.TreatmentIdTaken:
-            raise NotFound("No such treatment.") from None  # another patient's: not to be seen
+        result = service.upsert_treatment(patient, treatment_id, data, actor=authenticate(),
+                                          expected_version=expected_version())
         return result.resource, 201 if result.created else 200, etag_header(result.resource)
 
     @for_patient(hide=True)

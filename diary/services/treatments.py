@@ -14,15 +14,9 @@ from diary.errors import Conflict, Invalid, NotFound
 from diary.extensions import db
 from diary.models import DEFAULT_PRODUCT, Treatment, User, utcnow
 from diary.services.audit import record_audit
-from diary.services.changes import stamp_change
 from diary.services.timezones import today_in
-from diary.services.upserts import (UpsertResult, check_expected_version, flush_or_conflict,
-                                   lock_patient)
-
-class TreatmentIdTaken(Conflict):
-    """The id is another patient's treatment: never overwritten (the API answers 404 where
-    the path names it, since the caller may not see it)."""
-
+from diary.services.upserts import (UpsertResult, check_expected_version, check_live,
+                                   delete_resource, lock_patient, own_resource, save_version)
 
 # What a client sends and a replacement replaces; None means "not recorded".
 CONTENT_DEFAULTS = {"administered_on": None, "product": DEFAULT_PRODUCT, "total_units": None,
@@ -30,6 +24,8 @@ CONTENT_DEFAULTS = {"administered_on": None, "product": DEFAULT_PRODUCT, "total_
 # A treatment records what happened: "tomorrow" is allowed for a patient whose clinic is a
 # time zone ahead, nothing later.
 MAX_DAYS_AHEAD = 1
+NOUN = "treatment"
+AGAIN = "record it again with a new id."
 ID_TAKEN = "This id is already taken; choose another."
 
 
@@ -63,7 +59,9 @@ def create_treatment(patient: User, data: dict, *, actor: User | None = None) ->
     existing = db.session.get(Treatment, treatment_id)
     if existing is None:
         return _insert(patient, treatment_id, content, actor)
-    _check_owned_and_live(existing, patient)
+    if existing.patient_id != patient.id:
+        raise Conflict(ID_TAKEN)
+    check_live(existing, NOUN, AGAIN)
     if _differs(existing, content):
         raise Conflict("A treatment with this id already exists with other content; "
                        "use PUT to replace it.")
@@ -74,12 +72,13 @@ def upsert_treatment(patient: User, treatment_id: uuid.UUID, data: dict, *,
                      expected_version: int | None = None,
                      actor: User | None = None) -> UpsertResult:
     """Create the treatment ``treatment_id`` or replace all its content (fields left out take
-    their defaults). Identical content changes nothing (``unchanged``)."""
+    their defaults). Identical content changes nothing (``unchanged``). 404 for another
+    patient's id, 409 for a deleted one, 412 for a stale ``expected_version``."""
     content = _content(data, patient)
     lock_patient(patient.id)
-    existing = db.session.get(Treatment, treatment_id)
+    existing = own_resource(Treatment, patient.id, treatment_id, NOUN)
     if existing is not None:
-        _check_owned_and_live(existing, patient)
+        check_live(existing, NOUN, AGAIN)
     check_expected_version(existing, expected_version)
     if existing is None:
         return _insert(patient, treatment_id, content, actor)
@@ -109,20 +108,10 @@ def update_treatment(patient: User, treatment_id: uuid.UUID, changes: dict, *,
 
 def delete_treatment(patient: User, treatment_id: uuid.UUID, *,
                      expected_version: int | None = None, actor: User | None = None) -> Treatment:
-    """Delete as a tombstone (kept for sync). Deleting it again returns the tombstone as it
-    is (version and change sequence unmoved), so a repeated deletion is harmless; 404 for an
-    unknown id or another patient's. The deletion is audited as ``actor``'s; the tombstone
-    keeps who recorded the treatment."""
-    lock_patient(patient.id)
-    treatment = db.session.get(Treatment, treatment_id)
-    if treatment is None or treatment.patient_id != patient.id:
-        raise NotFound("No such treatment.")
-    if treatment.deleted_at is not None:
-        return treatment
-    check_expected_version(treatment, expected_version)
-    treatment.deleted_at = utcnow()
-    treatment.version += 1
-    stamp_change(treatment, patient.id)
+    """Delete as a tombstone (kept, so that sync delivers the deletion), audited as
+    ``actor``'s. 404 for an unknown or foreign id; 409 when it is already deleted; 412 for a
+    stale version."""
+    treatment = delete_resource(Treatment, patient.id, treatment_id, expected_version, NOUN, AGAIN)
     record_audit("treatment.deleted", actor or patient, patient, subject=("treatment", treatment.id))
     return treatment
 
@@ -162,13 +151,6 @@ def _differs(treatment: Treatment, content: dict) -> bool:
     return _current(treatment) != content
 
 
-def _check_owned_and_live(treatment: Treatment, patient: User) -> None:
-    if treatment.patient_id != patient.id:
-        raise TreatmentIdTaken(ID_TAKEN)
-    if treatment.deleted_at is not None:
-        raise Conflict("This treatment was deleted; the deletion stands.")
-
-
 def _check_date_free(patient: User, day: date, treatment_id: uuid.UUID) -> None:
     """409 when another live treatment of the patient is on ``day`` (reports count a date once)."""
     other = db.session.scalar(
@@ -194,9 +176,5 @@ def _store(patient: User, treatment: Treatment, content: dict, actor: User | Non
     _check_date_free(patient, content["administered_on"], treatment.id)
     for name, value in content.items():
         setattr(treatment, name, value)
-    treatment.version += 1
     treatment.recorded_by_id = (actor or patient).id
-    stamp_change(treatment, patient.id)
-    if treatment not in db.session:
-        db.session.add(treatment)
-    flush_or_conflict(ID_TAKEN)
+    save_version(treatment, patient.id, ID_TAKEN)

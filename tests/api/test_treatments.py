@@ -10,6 +10,7 @@ import pytest
 from diary.extensions import db
 from diary.models import Treatment, utcnow
 from diary.services.timezones import today_in
+from tests.api.owner_fixtures import as_owner, owner  # noqa: F401 (fixtures)
 
 BASE = "/api/v1"
 PREEMPT = {"administered_on": "2026-01-05", "total_units": 155, "injection_sites": 31}
@@ -38,16 +39,6 @@ def count(app, patient) -> int:
 
 def local_today(patient) -> date:
     return today_in(patient.timezone, utcnow())
-
-
-@pytest.fixture
-def owner(cast):
-    return cast.owner
-
-
-@pytest.fixture
-def as_owner(cast):
-    return cast.owner.headers
 
 
 @pytest.fixture
@@ -107,7 +98,7 @@ def test_client_chosen_id_is_kept_and_a_retried_post_stores_one(app, client, own
     again = client.post(own(), json={**PREEMPT, "id": chosen}, headers=as_owner)
     assert first.status_code == 201 and first.get_json()["id"] == chosen
     assert again.status_code == 200 and again.get_json() == first.get_json()
-    assert count(app, owner.user) == 1
+    assert count(app, owner) == 1
 
 
 def test_post_with_a_taken_id_and_other_content_is_a_conflict(client, as_owner, recorded, problem):
@@ -136,23 +127,23 @@ def read_all_pages(client, url, headers, **query) -> list[dict]:
 
 def test_list_is_newest_first_in_pages_of_fifty(app, client, cast, owner):
     days = [date(2024, 1, 1) + timedelta(days=i) for i in range(51)]
-    add_treatments(app, owner.user, days)
-    first = client.get(of(owner.user), headers=cast.linked_clinician.headers).get_json()
+    add_treatments(app, owner, days)
+    first = client.get(of(owner), headers=cast.linked_clinician.headers).get_json()
     assert len(first["items"]) == 50 and first["next_cursor"]
-    seen = read_all_pages(client, of(owner.user), cast.linked_clinician.headers)
+    seen = read_all_pages(client, of(owner), cast.linked_clinician.headers)
     assert [t["administered_on"] for t in seen] == [d.isoformat() for d in reversed(days)]
 
 
 def test_list_pages_by_the_limit_asked_for(app, client, owner, as_owner):
     days = [date(2025, 1, 6) + timedelta(weeks=12 * i) for i in range(5)]
-    add_treatments(app, owner.user, days)
+    add_treatments(app, owner, days)
     assert len(client.get(own(), query_string={"limit": 2}, headers=as_owner).get_json()["items"]) == 2
     seen = read_all_pages(client, own(), as_owner, limit=2)
     assert [t["administered_on"] for t in seen] == [d.isoformat() for d in reversed(days)]
 
 
 def test_list_keeps_the_dates_from_to_inclusive(app, client, owner, as_owner, problem):
-    add_treatments(app, owner.user, [date(2025, 1, 6), date(2025, 3, 31), date(2025, 6, 23)])
+    add_treatments(app, owner, [date(2025, 1, 6), date(2025, 3, 31), date(2025, 6, 23)])
     query = {"from": "2025-03-31", "to": "2025-06-23"}
     seen = read_all_pages(client, own(), as_owner, **query)
     assert [t["administered_on"] for t in seen] == ["2025-06-23", "2025-03-31"]
@@ -217,7 +208,7 @@ def test_put_twice_stores_one_treatment(app, client, owner, as_owner):
     again = client.put(url, json=PREEMPT, headers=as_owner)
     assert (first.status_code, again.status_code) == (201, 200)
     assert again.get_json()["version"] == 1 and again.headers["ETag"] == '"1"'
-    assert count(app, owner.user) == 1
+    assert count(app, owner) == 1
 
 
 def test_put_replaces_everything_and_what_is_left_out_takes_its_default(client, cast, recorded):
@@ -281,7 +272,7 @@ def test_a_current_if_match_lets_the_change_through(client, as_owner, recorded):
 def test_if_match_on_a_put_that_would_create_is_a_412(app, client, owner, as_owner, problem):
     problem(client.put(own(f"/{uuid.uuid4()}"), json=PREEMPT,
                        headers={**as_owner, "If-Match": '"1"'}), 412)
-    assert count(app, owner.user) == 0
+    assert count(app, owner) == 0
 
 
 # Validation and conflicts ------------------------------------------------------------------
@@ -307,20 +298,20 @@ def test_invalid_treatments_are_422_and_store_nothing(app, client, owner, as_own
                                                       body, field):
     response = client.post(own(), json=body, headers=as_owner)
     assert field in problem(response, 422)["errors"]
-    assert count(app, owner.user) == 0
+    assert count(app, owner) == 0
 
 
 def test_a_date_after_tomorrow_in_the_patients_zone_is_refused(app, client, owner, as_owner,
                                                                   problem):
-    later = (local_today(owner.user) + timedelta(days=2)).isoformat()
+    later = (local_today(owner) + timedelta(days=2)).isoformat()
     body = problem(client.post(own(), json={"administered_on": later}, headers=as_owner), 422)
     assert "administered_on" in body["errors"]
-    assert count(app, owner.user) == 0
+    assert count(app, owner) == 0
 
 
 def test_today_and_tomorrow_in_the_patients_zone_are_accepted(client, cast, owner):
-    for day in (local_today(owner.user), local_today(owner.user) + timedelta(days=1)):
-        response = client.post(of(owner.user), json={"administered_on": day.isoformat()},
+    for day in (local_today(owner), local_today(owner) + timedelta(days=1)):
+        response = client.post(of(owner), json={"administered_on": day.isoformat()},
                                headers=cast.linked_clinician.headers)
         assert response.status_code == 201
 
@@ -333,7 +324,7 @@ def test_a_second_treatment_on_the_same_date_is_a_conflict(app, client, owner, a
     problem(client.patch(own(f"/{other['id']}"), json={"administered_on": "2026-01-05"},
                          headers=as_owner), 409)
     assert stored(app, other["id"]).administered_on == date(2026, 3, 30)
-    assert count(app, owner.user) == 2
+    assert count(app, owner) == 2
 
 
 def test_another_patient_may_use_the_same_date(client, cast, recorded):

@@ -74,12 +74,15 @@ def test_a_stale_expected_version_is_refused(patient):
         upsert(patient, uuid.uuid4(), {"administered_on": DAY}, expected_version=1)
 
 
-def test_another_patients_id_is_a_conflict(patient, people):
-    other = people["other"]
+def test_another_patients_id_is_never_overwritten(patient, people):
     treatment_id = uuid.uuid4()
-    upsert(other, treatment_id, {"administered_on": DAY})
+    upsert(people["other"], treatment_id, {"administered_on": DAY})
+    with pytest.raises(NotFound):
+        upsert(patient, treatment_id, {"administered_on": DAY, "notes": "mine"})
     with pytest.raises(Conflict):
-        upsert(patient, treatment_id, {"administered_on": DAY})
+        with transaction():
+            service.create_treatment(patient, {"id": treatment_id, "administered_on": DAY})
+    assert service.get_treatment(people["other"], treatment_id).notes == ""
 
 
 def test_deletion_is_a_tombstone_that_stands(patient):
@@ -89,9 +92,9 @@ def test_deletion_is_a_tombstone_that_stands(patient):
         tombstone = service.delete_treatment(patient, treatment_id)
     seq = counter(patient)
     assert tombstone.deleted_at is not None and tombstone.version == 2 and tombstone.change_seq == seq
-    with transaction():
-        repeated = service.delete_treatment(patient, treatment_id)
-    assert repeated.version == 2 and counter(patient) == seq
+    with pytest.raises(Conflict):
+        service.delete_treatment(patient, treatment_id)
+    assert counter(patient) == seq
     with pytest.raises(Conflict):
         upsert(patient, treatment_id, {"administered_on": DAY})
     with pytest.raises(NotFound):
