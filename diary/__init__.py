@@ -19,6 +19,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     _check_secret_key(app)
+    app.json.sort_keys = False  # keep documented field order in answers
     os.makedirs(app.instance_path, exist_ok=True)
 
     from diary import api, cli, transactions

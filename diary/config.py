@@ -55,7 +55,6 @@ def settings_from_environment(instance_path: str) -> dict:
                                     "tools. Errors are RFC 9457 problem details."},
         },
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "JSON_SORT_KEYS": False,
     }
 
 
