@@ -140,46 +140,26 @@ def episode_spans(inp: ReportInput, now: datetime) -> list[Span]:
     return spans
 
 
-def merged_groups(spans: list[Span]) -> list[tuple[list[Span], datetime]]:
-    """Group overlapping or touching spans (one continuous headache each), with its end."""
-    groups: list[tuple[list[Span], datetime]] = []
-    members: list[Span] = []
-    group_end = None
-    for span in spans:
-        if members and span.start <= group_end:
-            members.append(span)
-            if span.end > group_end:
-                group_end = span.end
-        else:
-            if members:
-                groups.append((members, group_end))
-            members, group_end = [span], span.end
-    if members:
-        groups.append((members, group_end))
-    return groups
-
-
 def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
-    """Compute every day's facts once; nothing later rescans the episodes."""
+    """Compute every day's facts once, in one pass over the sorted episodes."""
     now = _utc(now)
     last = inp.end
     days: dict[date, DayFact] = {}
     get = days.get
+    ended: list[tuple[date, int]] = []
+    overdue: list[datetime] = []
+    after_last: dict[ZoneInfo, datetime] = {}
+    migraine_like: dict[tuple[frozenset[str], int], bool] = {}
 
-    spans = episode_spans(inp, now)
-    for members, g_end in merged_groups(spans):
+    def add_group(members: list[Span], g_end: datetime) -> None:
         # A merged headache is split into days by the zone of its earliest-starting episode.
         g_start, _, _, _, tz, g_day, first = members[0]
         if g_day > last:
-            continue
+            return
         if g_start < g_end <= midnight(g_day + _DAY, tz):  # the usual case: within one day
             pieces = [(g_day, (g_end - g_start) // _US)]
         else:
             pieces = split_by_day(g_start, g_end, tz, last, g_day)
-        single = len(members) == 1
-        # A lone episode's flags go with its pieces; a merged group's are set per member.
-        migraine = single and is_migraine_like(first)
-        severity = first.peak_severity if single else 0
         for d, us in pieces:
             f = get(d)
             if f is None:
@@ -187,26 +167,34 @@ def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
             f.headache_us += us
             if us > f.longest_us:
                 f.longest_us = us
-            if migraine:
-                f.migraine_like = True
-            if severity > f.max_severity:
-                f.max_severity = severity
-        if single:
-            continue
         for start, _, _, end, span_tz, day, ep in members:
-            migraine, severity = is_migraine_like(ep), ep.peak_severity
-            for d, _ in split_by_day(start, end, tz, last, day if span_tz is tz else None):
+            key = (ep.features, ep.peak_severity)
+            migraine = migraine_like.get(key)
+            if migraine is None:
+                migraine = migraine_like[key] = is_migraine_like(ep)
+            if len(members) > 1:
+                pieces = split_by_day(start, end, tz, last, day if span_tz is tz else None)
+            for d, _ in pieces:
                 f = get(d)  # missing only for an instant-long episode at the group's end
                 if f is None:
                     f = days[d] = DayFact()
                 if migraine:
                     f.migraine_like = True
-                if severity > f.max_severity:
-                    f.max_severity = severity
+                if ep.peak_severity > f.max_severity:
+                    f.max_severity = ep.peak_severity
 
-    ended, overdue = [], []
-    after_last: dict[ZoneInfo, datetime] = {}
-    for start, _, _, end, tz, day, ep in spans:
+    members: list[Span] = []
+    group_end = None
+    for span in episode_spans(inp, now):
+        start, _, _, end, tz, day, ep = span
+        if members and start <= group_end:
+            members.append(span)
+            if end > group_end:
+                group_end = end
+        else:
+            if members:
+                add_group(members, group_end)
+            members, group_end = [span], end
         if ep.medications:
             day_end = midnight(day + _DAY, tz)
             for med in ep.medications:
@@ -229,6 +217,8 @@ def collect_day_facts(inp: ReportInput, now: datetime) -> DayFacts:
         # An episode that ended after the report's last day was not over as of that day.
         if end <= limit:
             ended.append((day, (end - start) // _US))
+    if members:
+        add_group(members, group_end)
 
     diary = frozenset(d.date for d in inp.diary_days if d.date <= last)
     return DayFacts(days, diary, tuple(ended), tuple(sorted(overdue)))

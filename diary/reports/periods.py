@@ -87,11 +87,12 @@ class DayIndex:
                     severe[i] = 1
             if f.classes:
                 acute[i] = 1
-                triptan[i] = int("triptan" in f.classes)
-                used = f.classes & OVERUSE_CLASSES
-                o10[i] = int(not used.isdisjoint(OVERUSE_10_CLASSES))
-                o15[i] = int(not used.isdisjoint(OVERUSE_15_CLASSES))
-                oany[i] = int(bool(used))
+                if "triptan" in f.classes:
+                    triptan[i] = 1
+                if not f.classes.isdisjoint(OVERUSE_10_CLASSES):
+                    o10[i] = oany[i] = 1
+                if not f.classes.isdisjoint(OVERUSE_15_CLASSES):
+                    o15[i] = oany[i] = 1
         is_headache_day(DayFact(), rule)  # an unknown rule fails even on an empty diary
         count, total_us = rows["ended_count"], rows["ended_us"]
         for d, us in facts.ended_episodes:
