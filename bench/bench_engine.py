@@ -41,8 +41,12 @@ def synthetic_input(years: int = 10, seed: int = 1) -> ReportInput:
         if rng.random() < 0.85:
             start = datetime(d.year, d.month, d.day, rng.randrange(24), rng.randrange(60), tzinfo=tz)
             end = start + timedelta(minutes=rng.randrange(30, 14 * 60))
+            # The database layer hands over UTC instants.
             meds = tuple(
-                MedicationRecord(start + timedelta(minutes=30 * k), rng.choice(CLASSES))
+                MedicationRecord(
+                    (start + timedelta(minutes=30 * k)).astimezone(timezone.utc),
+                    rng.choice(CLASSES),
+                )
                 for k in range(rng.randrange(3))
             )
             episodes.append(
