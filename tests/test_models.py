@@ -83,3 +83,17 @@ def test_emails_are_unique_case_insensitively(app, make_user):
     make_user(email="Anna@Example.org")
     with pytest.raises(Conflict):
         make_user(email="anna@example.ORG")
+
+
+def test_a_date_may_hold_tombstones_beside_its_one_live_diary_day(app, patient):
+    from datetime import date
+
+    from diary.models import utcnow
+
+    with app.app_context():
+        for _ in range(2):
+            db.session.add(DiaryDay(patient_id=patient.id, date=date(2026, 3, 1), headache_free=True,
+                                    deleted_at=utcnow()))
+        db.session.add(DiaryDay(patient_id=patient.id, date=date(2026, 3, 1), headache_free=False))
+        db.session.commit()
+        assert len(db.session.scalars(select(DiaryDay)).all()) == 3

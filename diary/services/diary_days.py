@@ -1,8 +1,9 @@
 """Diary days: record, list and delete the dates on which a patient filled in the diary.
 
-A patient has at most one diary day a date (the row stays as a tombstone when deleted, and
-keeps its date). ``PUT /diary-days/{date}`` addresses the day by date and may bring a deleted
-one back; sync addresses it by id, where a deleted id stays deleted.
+A patient has at most one live diary day a date; a deleted one stays as a tombstone (for
+sync) and no longer holds its date. ``PUT /diary-days/{date}`` addresses the day by date and
+brings the latest deleted one back; sync addresses days by id, where a deleted id stays
+deleted but a new id may record the date again.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from diary.services.upserts import (UpsertResult, check_expected_version, check_
 
 CONTENT_DEFAULTS = {"date": None, "headache_free": None, "notes": ""}
 TAKEN = "This id is already taken; choose another."
-NOUN, AGAIN = "diary day", "record the date again with PUT /diary-days/{date}."
+NOUN, AGAIN = "diary day", "record the date again under a new id (or with PUT /diary-days/{date})."
 
 
 def diary_days_between(patient: User, first: date | None, last: date | None) -> Select:
@@ -47,6 +48,8 @@ def record_diary_day(patient: User, day: date, data: dict, *, expected_version: 
     content = _content({**data, "date": day})
     lock_patient(patient.id)
     existing = _on_date(patient, day)
+    if existing is not None and existing.deleted_at is not None and data.get("id") not in (None, existing.id):
+        existing = None  # a new id records the date afresh; the tombstone stays as it is
     if existing is None:
         check_expected_version(None, expected_version)
         return _insert(patient, data.get("id") or uuid.uuid4(), content)
@@ -84,8 +87,10 @@ def delete_diary_day(patient: User, resource_id: uuid.UUID, *, expected_version:
 
 
 def _on_date(patient: User, day: date) -> DiaryDay | None:
+    """The live diary day of ``day``, else its latest tombstone, else None."""
     return db.session.scalar(
-        select(DiaryDay).where(DiaryDay.patient_id == patient.id, DiaryDay.date == day))
+        select(DiaryDay).where(DiaryDay.patient_id == patient.id, DiaryDay.date == day)
+        .order_by(DiaryDay.deleted_at.is_not(None), DiaryDay.deleted_at.desc()).limit(1))
 
 
 def _content(data: dict) -> dict:
@@ -104,9 +109,8 @@ def _current(day: DiaryDay) -> dict:
 
 def _check_date_free(patient: User, day: date, resource_id: uuid.UUID) -> None:
     other = _on_date(patient, day)
-    if other is not None and other.id != resource_id:
-        state = "a deleted diary day" if other.deleted_at is not None else "another diary day"
-        raise Conflict(f"{day.isoformat()} already has {state} ({other.id}).",
+    if other is not None and other.deleted_at is None and other.id != resource_id:
+        raise Conflict(f"{day.isoformat()} already has another diary day ({other.id}).",
                        errors={"date": [f"Already recorded as {other.id}."]})
 
 

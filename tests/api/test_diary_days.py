@@ -120,6 +120,19 @@ def test_delete_leaves_a_tombstone_and_the_date_can_be_recorded_again(app, clien
     assert len(stored_days(app, owner)) == 1
 
 
+def test_a_deleted_date_put_with_a_new_id_is_a_new_diary_day(app, client, owner, as_owner, recorded):
+    import uuid
+
+    url = f"{BASE}/2026-03-01"
+    assert client.delete(url, headers=as_owner).status_code == 204
+    new_id = str(uuid.uuid4())
+    again = client.put(url, json={"id": new_id, "headache_free": True}, headers=as_owner)
+    assert again.status_code == 201
+    assert (again.get_json()["id"], again.get_json()["version"]) == (new_id, 1)
+    assert client.get(url, headers=as_owner).get_json()["id"] == new_id
+    assert len(stored_days(app, owner)) == 2  # the tombstone stays for sync
+
+
 def test_list_is_latest_date_first_within_the_range_and_pages(client, as_owner):
     for day in range(1, 7):
         client.put(f"{BASE}/2026-03-0{day}", json=FREE, headers=as_owner)

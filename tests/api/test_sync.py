@@ -166,6 +166,18 @@ def test_a_new_id_for_a_date_that_has_a_diary_day_is_a_conflict(client, as_owner
     assert client.get("/api/v1/diary-days/2026-03-01", headers=as_owner).get_json()["notes"] == "phone"
 
 
+def test_a_deleted_date_can_be_recorded_again_under_a_new_id(client, as_owner, upload, fetch):
+    first = a_day("2026-03-01", notes="phone")
+    assert statuses(upload([first, deletion(first)])) == ["stored", "stored"]
+    cursor = fetch()["cursor"]
+    again = a_day("2026-03-01", notes="recorded again offline")
+    [result] = upload([again])
+    assert (result["status"], result["version"]) == ("stored", 1)
+    day = client.get("/api/v1/diary-days/2026-03-01", headers=as_owner).get_json()
+    assert (day["id"], day["notes"]) == (again["id"], "recorded again offline")
+    assert [c["id"] for c in fetch(cursor)["changes"]] == [again["id"]]
+
+
 def test_an_upsert_of_a_deleted_id_is_a_conflict_and_the_deletion_stands(client, as_owner, upload):
     change = an_episode()
     assert statuses(upload([change, deletion(change)])) == ["stored", "stored"]
