@@ -11,6 +11,7 @@ from diary.api.security import get_visible_patient_or_404, require_patient
 from diary.errors import DomainError, Invalid
 from diary.extensions import db
 from diary.models import User, utcnow
+from diary.performance import paused_gc
 from diary.reports import Report, build_report
 from diary.reports.queries import load_report_input
 from diary.reports.render.csv import report_to_csv
@@ -40,11 +41,13 @@ def _negotiated() -> str:
 
 
 def _build(patient: User, args: dict) -> Report:
-    inp = load_report_input(db.session, patient, now=utcnow(), start=args["from_"],
-                            end=args["to"], rule=args["rule"])
-    if inp.start is not None and inp.start > inp.end:
-        raise Invalid("`from` is after the report's end.", errors={"from": ["Must not be after `to`."]})
-    return build_report(inp)
+    with paused_gc():
+        inp = load_report_input(db.session, patient, now=utcnow(), start=args["from_"],
+                                end=args["to"], rule=args["rule"])
+        if inp.start is not None and inp.start > inp.end:
+            raise Invalid("`from` is after the report's end.",
+                          errors={"from": ["Must not be after `to`."]})
+        return build_report(inp)
 
 
 def _answer(report: Report, representation: str) -> Response:

@@ -84,8 +84,7 @@ def _episodes(session: Session, patient_ids: Sequence[uuid.UUID],
                 _emit(episodes, keys, current, n)
             current = (row[0], row, [])
         if row[6 + n] is not None:
-            current[2].append(MedicationRecord(taken_at=row[6 + n], drug_class=row[7 + n],
-                                               name=row[8 + n], dose_mg=row[9 + n]))
+            current[2].append(MedicationRecord(*row[6 + n:10 + n]))
     if current is not None:
         _emit(episodes, keys, current, n)
     return episodes
@@ -93,10 +92,9 @@ def _episodes(session: Session, patient_ids: Sequence[uuid.UUID],
 
 def _emit(episodes, keys, current, n) -> None:
     patient_key, row, medicines = current
-    episodes[keys[patient_key]].append(EpisodeRecord(
-        id=row[1], started_at=row[2], ended_at=row[3], timezone=row[4], peak_severity=row[5],
-        features=_features(row[6:6 + n]), medications=tuple(medicines),
-    ))
+    # Positional: (id, started_at, ended_at, timezone, peak_severity) are the first columns.
+    episodes[keys[patient_key]].append(
+        EpisodeRecord(*row[1:6], _features(row[6:6 + n]), tuple(medicines)))
 
 
 def _diary_days(session: Session, patient_ids: Sequence[uuid.UUID],

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 FEATURES = frozenset(
     {
@@ -32,8 +33,11 @@ RULES = ("preempt", "ihs")
 DEFAULT_PRODUCT = "onabotulinumtoxinA"
 
 
-@dataclass(frozen=True)
-class MedicationRecord:
+# The per-row records are NamedTuples: as immutable as frozen dataclasses, and about three
+# times cheaper to build, which matters when a ten-year diary yields thousands of them.
+
+
+class MedicationRecord(NamedTuple):
     """One acute medicine taken during an episode; its day is local to the episode's zone."""
 
     taken_at: datetime
@@ -42,8 +46,7 @@ class MedicationRecord:
     dose_mg: float | None = None
 
 
-@dataclass(frozen=True)
-class EpisodeRecord:
+class EpisodeRecord(NamedTuple):
     """One headache: aware instants, the IANA zone the patient was in, what it was like."""
 
     id: str
@@ -51,20 +54,18 @@ class EpisodeRecord:
     ended_at: datetime | None
     timezone: str
     peak_severity: int
-    features: frozenset[str] = field(default_factory=frozenset)
+    features: frozenset[str] = frozenset()
     medications: tuple[MedicationRecord, ...] = ()
 
 
-@dataclass(frozen=True)
-class DiaryDayRecord:
+class DiaryDayRecord(NamedTuple):
     """A local date on which the patient filled in the diary."""
 
     date: date
     headache_free: bool
 
 
-@dataclass(frozen=True)
-class TreatmentRecord:
+class TreatmentRecord(NamedTuple):
     """One injection session."""
 
     id: str
