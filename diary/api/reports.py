@@ -7,12 +7,13 @@ from flask import Response, jsonify, request
 
 from diary.api.base import Blueprint
 from diary.api.schemas.reports import ReportArgs, ReportSchema
-from diary.api.security import get_visible_patient_or_404, require_patient
+from diary.api.security import current_user, get_visible_patient_or_404, require_patient
 from diary.errors import DomainError, Invalid
 from diary.extensions import db
 from diary.models import User, utcnow
 from diary.performance import paused_gc
 from diary.reports import Report, build_report
+from diary.services.audit import record_audit_of_read
 from diary.reports.queries import load_report_input
 from diary.reports.render.csv import report_to_csv
 from diary.reports.render.json import report_to_dict
@@ -50,6 +51,17 @@ def _build(patient: User, args: dict) -> Report:
         return build_report(inp)
 
 
+def _build_audited(patient: User, args: dict, representation: str) -> Report:
+    """The report, and when someone other than the patient reads it, an audit event."""
+    report = _build(patient, args)
+    reader = current_user()
+    if reader.id != patient.id:
+        record_audit_of_read("report.viewed", reader, patient, data={
+            "format": representation, "from": report.start.isoformat(),
+            "to": report.end.isoformat(), "rule": report.rule})
+    return report
+
+
 def _answer(report: Report, representation: str) -> Response:
     if representation == "csv":
         filename = f"diary-report-{report.patient.id}-{report.end.isoformat()}.csv"
@@ -82,7 +94,9 @@ def my_report_csv(args):
 @blp.alt_response(406, description="Neither JSON nor CSV is acceptable")
 def patient_report(args, patient_id: uuid.UUID):
     """A linked patient's report (clinicians; the patient too); `Accept: text/csv` for CSV"""
-    return _answer(_build(get_visible_patient_or_404(patient_id), args), _negotiated())
+    representation = _negotiated()
+    return _answer(_build_audited(get_visible_patient_or_404(patient_id), args, representation),
+                   representation)
 
 
 @blp.route("/patients/<uuid:patient_id>/report.csv")
@@ -90,4 +104,4 @@ def patient_report(args, patient_id: uuid.UUID):
 @blp.doc(responses={"200": CSV_DOC})
 def patient_report_csv(args, patient_id: uuid.UUID):
     """A linked patient's report as CSV"""
-    return _answer(_build(get_visible_patient_or_404(patient_id), args), "csv")
+    return _answer(_build_audited(get_visible_patient_or_404(patient_id), args, "csv"), "csv")

@@ -199,3 +199,18 @@ def test_my_report_is_for_patients_and_shows_only_their_own_data(client, cast, a
     assert response.status_code == MY_REPORT_STATUS[actor]
     if response.status_code == 200 and not suffix:
         assert response.get_json()["patient"]["id"] == str(cast.actor(actor).user.id)
+
+
+def test_a_clinician_reading_a_report_is_audited_and_the_patient_is_not(app, client, cast):
+    from sqlalchemy import select
+
+    from diary.models import AuditEvent
+
+    owner, clinician = cast.owner.user, cast.linked_clinician.user
+    client.get(f"/api/v1/patients/{owner.id}/report.csv?to=2026-03-01", headers=cast.linked_clinician.headers)
+    client.get(f"/api/v1/patients/{owner.id}/report", headers=cast.owner.headers)
+    client.get(f"/api/v1/patients/{owner.id}/report", headers=cast.other_patient.headers)
+    with app.app_context():
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.viewed")).all()
+    assert [(e.actor_id, e.patient_id, e.data["format"], e.data["to"]) for e in events] == [
+        (clinician.id, owner.id, "csv", "2026-03-01")]
