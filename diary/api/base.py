@@ -1,12 +1,14 @@
 """House subclasses of flask-smorest's Api, Blueprint and Schema: customisation's one home."""
 from __future__ import annotations
 
+import http
+
 import flask_smorest
 import marshmallow as ma
 from flask import current_app
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from diary.api.problems import ProblemSchema, flatten_errors, problem_response
+from diary.api.problems import PROBLEM_MEDIA_TYPE, ProblemSchema, flatten_errors, problem_response
 from diary.errors import DomainError
 
 
@@ -18,8 +20,44 @@ class Schema(ma.Schema):
         ordered = True
 
 
+class PatchSchemaMixin:
+    """For a PATCH body (``class XPatchSchema(PatchSchemaMixin, XSchema)``): any top-level
+    field may be left out and keeps its stored value, so no defaults (in loading nor in the
+    document); an object or list item that is sent is checked whole."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("partial", tuple(self._declared_fields))
+        super().__init__(**kwargs)
+        for field in self.fields.values():
+            field.load_default = ma.missing
+
+
+def problem_doc(description: str) -> dict:
+    """An error response as documented by ``alt_response``: problem+json."""
+    return {"schema": ProblemSchema, "description": description,
+            "content_type": PROBLEM_MEDIA_TYPE}
+
+
 class Blueprint(flask_smorest.Blueprint):
-    """The API's blueprint type (one per resource family)."""
+    """The API's blueprint type (one per resource family).
+
+    Every operation that is not public (``@blp.doc(security=[])``) documents 401. A view
+    class may name ``responses_not_given``: statuses its shared methods document that its own
+    route never answers (e.g. 403 where the path names a patient, and the answer is 404)."""
+
+    UNAUTHORIZED = "No valid bearer token (missing, unknown, expired or revoked)"
+
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
+        not_given = getattr(obj, "responses_not_given", ())
+        for method, doc in self._docs[endpoint].items():
+            if method == "parameters":
+                continue
+            responses = doc.setdefault("response", {}).setdefault("responses", {})
+            for status in not_given:
+                responses.pop(status, None)
+            if doc.get("manual_doc", {}).get("security") != []:
+                responses.setdefault(401, [problem_doc(self.UNAUTHORIZED)])
 
 
 class Api(flask_smorest.Api):
@@ -27,6 +65,20 @@ class Api(flask_smorest.Api):
 
     ERROR_SCHEMA = ProblemSchema
     DEFAULT_ERROR_RESPONSE_NAME = "DEFAULT_ERROR"
+
+    def _register_responses(self):
+        """smorest's named responses (``response="NOT_FOUND"``, the 422 of ``@blp.arguments``,
+        every operation's ``default``), with errors documented as problem+json."""
+        for status in http.HTTPStatus:
+            response: dict = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": self.ERROR_SCHEMA}}
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, {
+            "description": "Any other error, as problem details: e.g. 405 (with `Allow`), 413 "
+                           "(body too large), 415 (not JSON), 429 (with `Retry-After`), 500.",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": self.ERROR_SCHEMA}},
+        }, lazy=True)
 
     def _register_error_handlers(self):
         super()._register_error_handlers()

@@ -8,7 +8,8 @@ from flask.views import MethodView
 from diary.api.base import Blueprint
 from diary.api.etags import expected_version
 from diary.api.pagination import page_schema, paginate
-from diary.api.schemas.common import DateRangePageArgs, as_patient, etag_header, problem_responses
+from diary.api.schemas.common import (ETAG, IF_MATCH, DateRangePageArgs, as_patient, etag_header,
+                                      problem_responses)
 from diary.api.schemas.diary_days import DIARY_DAY_EXAMPLE, DiaryDatePath, DiaryDaySchema
 from diary.errors import Invalid
 from diary.models import DiaryDay, User
@@ -44,7 +45,7 @@ class DiaryDays(MethodView):
 class DiaryDayByDate(MethodView):
     @as_patient()
     @blp.arguments(DiaryDatePath, location="path")
-    @blp.response(200, DiaryDaySchema)
+    @blp.response(200, DiaryDaySchema, headers=ETAG)
     @problems(401, 403, 404)
     def get(self, path, patient: User, date: str):
         """Get the diary day of a date"""
@@ -54,9 +55,11 @@ class DiaryDayByDate(MethodView):
     @as_patient()
     @blp.arguments(DiaryDatePath, location="path")
     @blp.arguments(DiaryDaySchema, example=DIARY_DAY_EXAMPLE)
-    @blp.response(200, DiaryDaySchema)
-    @blp.alt_response(201, schema=DiaryDaySchema, description="Created (or a deleted date recorded again)")
+    @blp.response(200, DiaryDaySchema, headers=ETAG)
+    @blp.alt_response(201, schema=DiaryDaySchema, headers=ETAG,
+                      description="Created (or a deleted date recorded again)")
     @problems(401, 403, 409, 412)
+    @blp.doc(parameters=[IF_MATCH])
     def put(self, path, data, patient: User, date: str):
         """Record the diary of a date (create or replace)
 
@@ -73,6 +76,7 @@ class DiaryDayByDate(MethodView):
     @blp.arguments(DiaryDatePath, location="path")
     @blp.response(204)
     @problems(401, 403, 404, 412)
+    @blp.doc(parameters=[IF_MATCH])
     def delete(self, path, patient: User, date: str):
         """Delete the diary day of a date (kept as a tombstone for sync)"""
         day = service.get_diary_day(patient, path["date"])

@@ -9,7 +9,8 @@ from flask.views import MethodView
 from diary.api.base import Blueprint
 from diary.api.etags import expected_version
 from diary.api.pagination import page_schema, paginate
-from diary.api.schemas.common import DateRangePageArgs, as_patient, etag_header, problem_responses
+from diary.api.schemas.common import (ETAG, IF_MATCH, LOCATION, DateRangePageArgs, as_patient,
+                                      etag_header, problem_responses)
 from diary.api.schemas.episodes import (EPISODE_EXAMPLE, PATCH_EXAMPLE, EpisodePatchSchema,
                                         EpisodeSchema)
 from diary.errors import Invalid
@@ -52,8 +53,8 @@ class Episodes(MethodView):
 
     @as_patient()
     @blp.arguments(EpisodeSchema, example=EPISODE_EXAMPLE)
-    @blp.response(201, EpisodeSchema, headers={"Location": {"schema": {"type": "string"}}})
-    @blp.alt_response(200, schema=EpisodeSchema,
+    @blp.response(201, EpisodeSchema, headers={**ETAG, **LOCATION})
+    @blp.alt_response(200, schema=EpisodeSchema, headers=ETAG,
                       description="A retried create: this id already holds this content")
     @problems(401, 403, 409)
     def post(self, data, patient: User):
@@ -73,7 +74,7 @@ class Episodes(MethodView):
 @blp.route("/episodes/<uuid:episode_id>")
 class EpisodeById(MethodView):
     @as_patient(hide=True)
-    @blp.response(200, EpisodeSchema, example=EPISODE_EXAMPLE)
+    @blp.response(200, EpisodeSchema, example=EPISODE_EXAMPLE, headers=ETAG)
     @problems(401, 404)
     def get(self, patient: User, episode_id: uuid.UUID):
         """Get an episode"""
@@ -82,9 +83,10 @@ class EpisodeById(MethodView):
 
     @as_patient(hide=True)
     @blp.arguments(EpisodeSchema, example=EPISODE_EXAMPLE)
-    @blp.response(200, EpisodeSchema)
-    @blp.alt_response(201, schema=EpisodeSchema, description="Created")
+    @blp.response(200, EpisodeSchema, headers=ETAG)
+    @blp.alt_response(201, schema=EpisodeSchema, headers=ETAG, description="Created")
     @problems(401, 404, 409, 412)
+    @blp.doc(parameters=[IF_MATCH])
     def put(self, data, patient: User, episode_id: uuid.UUID):
         """Create or replace an episode
 
@@ -98,8 +100,9 @@ class EpisodeById(MethodView):
 
     @as_patient(hide=True)
     @blp.arguments(EpisodePatchSchema, example=PATCH_EXAMPLE)
-    @blp.response(200, EpisodeSchema)
+    @blp.response(200, EpisodeSchema, headers=ETAG)
     @problems(401, 404, 412)
+    @blp.doc(parameters=[IF_MATCH])
     def patch(self, changes, patient: User, episode_id: uuid.UUID):
         """Change some fields of an episode
 
@@ -113,6 +116,7 @@ class EpisodeById(MethodView):
     @as_patient(hide=True)
     @blp.response(204)
     @problems(401, 404, 412)
+    @blp.doc(parameters=[IF_MATCH])
     def delete(self, patient: User, episode_id: uuid.UUID):
         """Delete an episode (kept as a tombstone, so that sync delivers the deletion)"""
         service.get_episode(patient, episode_id)  # deleting again is a 404, as a GET is

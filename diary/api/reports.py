@@ -6,6 +6,7 @@ import uuid
 from flask import Response, jsonify, request
 
 from diary.api.base import Blueprint
+from diary.api.schemas.common import problem_responses
 from diary.api.schemas.reports import ReportArgs, ReportSchema
 from diary.api.security import current_user, get_visible_patient_or_404, require_patient
 from diary.errors import DomainError, Invalid
@@ -22,6 +23,11 @@ blp = Blueprint("reports", __name__, description="Trend reports: headache days b
                                                   "each injection cycle, responders, alerts.")
 
 MEDIA_TYPES = {"application/json": "json", "text/csv": "csv"}
+problems = problem_responses(blp, {
+    403: "`/me/report` is for patient accounts (a clinician names the patient in the path)",
+    404: "No such patient that the caller may see",
+    406: "Neither JSON nor CSV is acceptable",
+})
 CSV_DOC = {"content": {"text/csv": {"schema": {"type": "string"}}},
            "description": "One row per period (baseline, cycles, cycle parts, months)."}
 
@@ -74,7 +80,7 @@ def _answer(report: Report, representation: str) -> Response:
 @blp.route("/me/report")
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportSchema)
-@blp.alt_response(406, description="Neither JSON nor CSV is acceptable")
+@problems(403, 406)
 def my_report(args):
     """The caller's own report (patients); `Accept: text/csv` for CSV"""
     return _answer(_build(require_patient(), args), _negotiated())
@@ -83,6 +89,7 @@ def my_report(args):
 @blp.route("/me/report.csv")
 @blp.arguments(ReportArgs, location="query")
 @blp.doc(responses={"200": CSV_DOC})
+@problems(403)
 def my_report_csv(args):
     """The caller's own report as CSV"""
     return _answer(_build(require_patient(), args), "csv")
@@ -91,7 +98,7 @@ def my_report_csv(args):
 @blp.route("/patients/<uuid:patient_id>/report")
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportSchema)
-@blp.alt_response(406, description="Neither JSON nor CSV is acceptable")
+@problems(404, 406)
 def patient_report(args, patient_id: uuid.UUID):
     """A linked patient's report (clinicians; the patient too); `Accept: text/csv` for CSV"""
     representation = _negotiated()
@@ -102,6 +109,7 @@ def patient_report(args, patient_id: uuid.UUID):
 @blp.route("/patients/<uuid:patient_id>/report.csv")
 @blp.arguments(ReportArgs, location="query")
 @blp.doc(responses={"200": CSV_DOC})
+@problems(404)
 def patient_report_csv(args, patient_id: uuid.UUID):
     """A linked patient's report as CSV"""
     return _answer(_build_audited(get_visible_patient_or_404(patient_id), args, "csv"), "csv")

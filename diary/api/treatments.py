@@ -11,7 +11,8 @@ from flask.views import MethodView
 from diary.api.base import Blueprint
 from diary.api.etags import expected_version
 from diary.api.pagination import page_schema, paginate
-from diary.api.schemas.common import DateRangePageArgs, as_patient, etag_header, problem_responses
+from diary.api.schemas.common import (ETAG, IF_MATCH, LOCATION, DateRangePageArgs, as_patient,
+                                      etag_header, problem_responses)
 from diary.api.schemas.treatments import (PATCH_EXAMPLE, TREATMENT_EXAMPLE, TreatmentPatchSchema,
                                           TreatmentSchema)
 from diary.api.security import authenticate, get_visible_patient_or_404
@@ -30,10 +31,6 @@ problems = problem_responses(blp, {
     409: "Another treatment on that date, or the id is taken, holds other content or was deleted",
     412: "`If-Match` names a stale version (nothing was changed)",
 })
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
-            "description": 'Optional: the version you changed (`"3"`, from `ETag`); a stale one '
-                           "gets 412 and changes nothing."}
-ETAG = {"ETag": {"description": 'The version, e.g. `"3"`', "schema": {"type": "string"}}}
 
 
 def for_patient(*, hide: bool = False):
@@ -72,10 +69,8 @@ class TreatmentCollection(MethodView):
 
     @for_patient()
     @blp.arguments(TreatmentSchema, example=TREATMENT_EXAMPLE)
-    @blp.response(201, TreatmentSchema,
-                  headers={**ETAG, "Location": {"description": "The treatment's URL",
-                                                "schema": {"type": "string"}}})
-    @blp.alt_response(200, schema=TreatmentSchema,
+    @blp.response(201, TreatmentSchema, headers={**ETAG, **LOCATION})
+    @blp.alt_response(200, schema=TreatmentSchema, headers=ETAG,
                       description="A retried create: this id already holds this content")
     @problems(401, 403, 404, 409)
     def post(self, data, patient):
@@ -94,7 +89,7 @@ class TreatmentCollection(MethodView):
 class TreatmentItem(MethodView):
     @for_patient(hide=True)
     @blp.response(200, TreatmentSchema, headers=ETAG)
-    @problems(401, 403, 404)
+    @problems(401, 404)
     def get(self, patient, treatment_id):
         """Get a treatment"""
         treatment = service.get_treatment(patient, treatment_id)
@@ -103,8 +98,8 @@ class TreatmentItem(MethodView):
     @for_patient(hide=True)
     @blp.arguments(TreatmentSchema, example=TREATMENT_EXAMPLE)
     @blp.response(200, TreatmentSchema, headers=ETAG)
-    @blp.alt_response(201, schema=TreatmentSchema, description="Created")
-    @problems(401, 403, 404, 409, 412)
+    @blp.alt_response(201, schema=TreatmentSchema, headers=ETAG, description="Created")
+    @problems(401, 404, 409, 412)
     @blp.doc(parameters=[IF_MATCH])
     def put(self, data, patient, treatment_id):
         """Create or replace a treatment
@@ -121,7 +116,7 @@ class TreatmentItem(MethodView):
     @for_patient(hide=True)
     @blp.arguments(TreatmentPatchSchema, example=PATCH_EXAMPLE)
     @blp.response(200, TreatmentSchema, headers=ETAG)
-    @problems(401, 403, 404, 409, 412)
+    @problems(401, 404, 409, 412)
     @blp.doc(parameters=[IF_MATCH])
     def patch(self, changes, patient, treatment_id):
         """Change some fields of a treatment"""
@@ -131,7 +126,7 @@ class TreatmentItem(MethodView):
 
     @for_patient(hide=True)
     @blp.response(204)
-    @problems(401, 403, 404, 412)
+    @problems(401, 404, 412)
     @blp.doc(parameters=[IF_MATCH])
     def delete(self, patient, treatment_id):
         """Delete a treatment (kept as a tombstone for sync)"""
@@ -143,6 +138,7 @@ class TreatmentItem(MethodView):
 @blp.route("/patients/<uuid:patient_id>/treatments")
 class PatientTreatments(TreatmentCollection):
     item_endpoint = "treatments.PatientTreatmentById"
+    responses_not_given = (403,)  # a patient the caller may not see is a 404
 
 
 @blp.route("/patients/<uuid:patient_id>/treatments/<uuid:treatment_id>")
@@ -153,6 +149,7 @@ class PatientTreatmentById(TreatmentItem):
 @blp.route("/treatments")
 class MyTreatments(TreatmentCollection):
     item_endpoint = "treatments.MyTreatmentById"
+    responses_not_given = (404,)  # the path names no one
 
 
 @blp.route("/treatments/<uuid:treatment_id>")

@@ -267,6 +267,18 @@ def test_patch_is_checked_as_a_whole(client, as_owner, recorded, problem):
     assert client.get(url, headers=as_owner).get_json() == recorded
 
 
+def test_patch_checks_each_medicine_whole(client, as_owner, recorded, problem):
+    """Only the episode's own fields may be left out of a PATCH: a medicine sent without its
+    name or time is a 422 (it once reached the database and answered 409), and one sent
+    without a dose has none."""
+    url = f"{BASE}/{recorded['id']}"
+    response = client.patch(url, json={"medications": [{"class": "triptan"}]}, headers=as_owner)
+    assert set(problem(response, 422)["errors"]) == {"medications.0.name", "medications.0.taken_at"}
+    medicine = {"name": "ibuprofen", "class": "nsaid", "taken_at": "2026-03-01T23:00:00+00:00"}
+    response = client.patch(url, json={"medications": [medicine]}, headers=as_owner)
+    assert response.get_json()["medications"] == [{**medicine, "dose_mg": None}]
+
+
 def test_patch_with_nothing_new_keeps_the_version(client, as_owner, recorded):
     response = client.patch(f"{BASE}/{recorded['id']}", json={"notes": ""}, headers=as_owner)
     assert response.headers["ETag"] == '"1"'

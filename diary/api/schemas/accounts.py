@@ -13,16 +13,20 @@ from diary.api.schemas.common import NAME_MAX, TimeZone
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
-class LocalTime(ma.fields.Field):
+class LocalTime(ma.fields.String):
     """A wall-clock time as ``HH:MM`` (24-hour)."""
 
     default_error_messages = {"invalid": "Not a time as HH:MM (00:00 to 23:59)."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).update(pattern=_HH_MM.pattern, example="20:00")
+        super().__init__(**kwargs)
 
     def _serialize(self, value: time | None, attr, obj, **kwargs):
         return None if value is None else value.strftime("%H:%M")
 
     def _deserialize(self, value, attr, data, **kwargs) -> time:
-        match = _HH_MM.match(value) if isinstance(value, str) else None
+        match = _HH_MM.fullmatch(value) if isinstance(value, str) else None
         if match is None:
             raise self.make_error("invalid")
         return time(int(match[1]), int(match[2]))

@@ -95,6 +95,14 @@ class DateRangePageArgs(PageArgs, DateRangeArgs):
                               metadata={"description": f"Page size (1-{MAX_LIMIT})."})
 
 
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+            "description": 'Optional: the version you changed (`"3"`, from `ETag`); a stale one '
+                           "gets 412 and changes nothing."}
+ETAG = {"ETag": {"description": 'The version, e.g. `"3"`: send it back in `If-Match`.',
+                 "schema": {"type": "string"}}}
+LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
+
+
 def problem_responses(blp: Blueprint, descriptions: dict[int, str]):
     """``problems(*codes)``: a decorator documenting an operation's problem responses (besides
     422 for bad input, which flask-smorest documents itself), described by ``descriptions``."""

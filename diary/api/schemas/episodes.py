@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from diary.api.base import Schema
+from diary.api.base import PatchSchemaMixin, Schema
 from diary.api.schemas.common import NAME_MAX, Notes, StrictBoolean, TimeZone
 from diary.models import FEATURES, MEDICATION_CLASSES
 
@@ -83,9 +83,7 @@ class EpisodeSchema(Schema):
 PATCH_EXAMPLE = {"ended_at": "2026-03-02T03:00:00+00:00", "features": {"nausea": True}}
 
 
-class EpisodePatchSchema(EpisodeSchema):
+class EpisodePatchSchema(PatchSchemaMixin, EpisodeSchema):
     """Any of the episode's fields; what is left out keeps its stored value (``features``
-    merges by name; ``medications`` and ``triggers`` are replaced as a whole)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
+    merges by name; ``medications`` and ``triggers`` are replaced as a whole, each medicine
+    with all its required fields)."""

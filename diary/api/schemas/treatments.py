@@ -5,7 +5,7 @@ from datetime import date
 
 import marshmallow as ma
 
-from diary.api.base import Schema
+from diary.api.base import PatchSchemaMixin, Schema
 from diary.api.schemas.common import NAME_MAX, LocalDate, Notes
 from diary.models import DEFAULT_PRODUCT
 
@@ -70,11 +70,8 @@ class TreatmentSchema(Schema):
         return data
 
 
-class TreatmentPatchSchema(TreatmentSchema):
+class TreatmentPatchSchema(PatchSchemaMixin, TreatmentSchema):
     """Any of the treatment's fields but ``id``; what is left out keeps its stored value."""
 
     class Meta(TreatmentSchema.Meta):
         exclude = ("id",)
-
-    def __init__(self, **kwargs):
-        super().__init__(partial=True, **kwargs)
