@@ -19,6 +19,10 @@ from diary.services.timezones import is_valid_timezone
 NOTES_MAX = 5000
 NAME_MAX = 100
 DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+# Dates and instants outside these years are typing slips, and near the ends of Python's
+# calendar (years 1 and 9999) a time-zone shift or a 28-day step overflows (a 500).
+YEARS = range(1900, 3000)
+YEARS_TEXT = f"years {YEARS.start} to {YEARS.stop - 1}"
 
 
 class TimeZone(ma.fields.String):
@@ -47,19 +51,36 @@ class StrictBoolean(ma.fields.Boolean):
 
 
 class LocalDate(ma.fields.Date):
-    """A calendar date, ``YYYY-MM-DD`` (no time, no offset)."""
+    """A calendar date, ``YYYY-MM-DD`` (no time, no offset), in ``YEARS``."""
 
-    default_error_messages = {"invalid": "Not a valid date: use YYYY-MM-DD."}
+    default_error_messages = {"invalid": "Not a valid date: use YYYY-MM-DD.",
+                              "years": f"Not a date of the {YEARS_TEXT}."}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("metadata", {}).setdefault("example", "2026-03-01")
+        kwargs["metadata"].setdefault("pattern", "^" + DATE_PATTERN.pattern + "$")
         super().__init__(format="%Y-%m-%d", **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         # strptime would take "2026-3-1" too: the contract's dates have all their digits.
         if not isinstance(value, str) or not DATE_PATTERN.fullmatch(value):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if day.year not in YEARS:
+            raise self.make_error("years")
+        return day
+
+
+class Instant(ma.fields.AwareDateTime):
+    """An instant in RFC 3339 with an offset (naive times are refused), in ``YEARS``."""
+
+    default_error_messages = {"years": f"Not a time of the {YEARS_TEXT}."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        instant = super()._deserialize(value, attr, data, **kwargs)
+        if instant.year not in YEARS:
+            raise self.make_error("years")
+        return instant
 
 
 class Notes(ma.fields.String):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from diary.api.base import PatchSchemaMixin, Schema
-from diary.api.schemas.common import NAME_MAX, Notes, StrictBoolean, TimeZone
+from diary.api.schemas.common import NAME_MAX, Instant, Notes, StrictBoolean, TimeZone
 from diary.models import FEATURES, MEDICATION_CLASSES
 
 MAX_MEDICATIONS = 50
@@ -43,7 +43,7 @@ class MedicationSchema(Schema):
                                   metadata={"example": "triptan"})
     dose_mg = ma.fields.Float(load_default=None, allow_none=True, allow_nan=False,
                               validate=ma.validate.Range(min=0), metadata={"example": 50})
-    taken_at = ma.fields.AwareDateTime(required=True)
+    taken_at = Instant(required=True)
 
 
 class EpisodeSchema(Schema):
@@ -54,8 +54,8 @@ class EpisodeSchema(Schema):
     """
 
     id = ma.fields.UUID(load_default=None)
-    started_at = ma.fields.AwareDateTime(required=True)
-    ended_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
+    started_at = Instant(required=True)
+    ended_at = Instant(load_default=None, allow_none=True)
     timezone = TimeZone(load_default=None, metadata={
         "description": "Where the patient was; default: the profile's time zone."})
     peak_severity = ma.fields.Integer(strict=True, required=True,

@@ -6,19 +6,20 @@ from datetime import timedelta
 import marshmallow as ma
 
 from diary.api.base import Schema
+from diary.api.schemas.common import LocalDate
 from diary.reports.records import RULES
 
 MAX_REPORT_SPAN = timedelta(days=366 * 30)
 
 
 class ReportArgs(Schema):
-    from_ = ma.fields.Date(data_key="from", load_default=None,
-                           metadata={"description": "First day (patient's local date); default: "
-                                                    "the first recorded day."})
-    to = ma.fields.Date(load_default=None,
-                        metadata={"description": "Last day, inclusive; default: today in the "
-                                                 "patient's time zone. Date-based alerts are "
-                                                 "judged as of this day."})
+    from_ = LocalDate(data_key="from", load_default=None,
+                      metadata={"description": "First day (patient's local date); default: "
+                                               "the first recorded day."})
+    to = LocalDate(load_default=None,
+                   metadata={"description": "Last day, inclusive; default: today in the "
+                                            "patient's time zone. Date-based alerts are "
+                                            "judged as of this day."})
     rule = ma.fields.String(load_default="preempt", validate=ma.validate.OneOf(RULES),
                             metadata={"description": "Headache-day rule: `preempt` (default: "
                                                      "4 h continuous) or `ihs` (30 min, or "

@@ -1,0 +1,67 @@
+"""What fuzzing the API (schemathesis, against the OpenAPI document) found, each through HTTP:
+dates and instants near the ends of Python's calendar once made it answer 500, at once or in
+every later report of the patient who stored them; now they are a 422 and nothing is stored."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.api.owner_fixtures import as_owner, owner  # noqa: F401 (fixtures)
+
+API = "/api/v1"
+EPISODE = {"started_at": "2026-03-01T22:30:00+00:00", "peak_severity": 2}
+MEDICINE = {"name": "ibuprofen", "class": "nsaid", "taken_at": "2026-03-01T23:00:00+00:00"}
+
+
+@pytest.mark.parametrize("query", ["to=9999-12-31", "to=0001-01-01", "from=0001-01-01",
+                                   "from=0001-01-01&to=0001-01-28"])
+def test_report_dates_near_the_ends_of_the_calendar_are_refused(client, as_owner, problem, query):
+    """A 28-day step or a time-zone shift from year 1 or 9999 overflowed (500)."""
+    body = problem(client.get(f"{API}/me/report?{query}", headers=as_owner), 422)
+    assert set(body["errors"]) <= {"from", "to"}
+
+
+@pytest.mark.parametrize("collection", ["episodes", "diary-days", "treatments"])
+def test_list_ranges_near_the_ends_of_the_calendar_are_refused(client, as_owner, problem, collection):
+    response = client.get(f"{API}/{collection}?from=0001-01-01&to=9999-12-31", headers=as_owner)
+    assert set(problem(response, 422)["errors"]) == {"from", "to"}
+
+
+@pytest.mark.parametrize("episode, field", [
+    ({**EPISODE, "started_at": "0001-01-01T00:30:00+01:00"}, "started_at"),
+    ({**EPISODE, "ended_at": "9999-12-31T23:30:00-01:00"}, "ended_at"),
+    ({**EPISODE, "medications": [{**MEDICINE, "taken_at": "0001-01-01T00:00:00+14:00"}]},
+     "medications.0.taken_at"),
+    ({**EPISODE, "medications": [{**MEDICINE, "taken_at": "9999-12-31T23:59:00-14:00"}]},
+     "medications.0.taken_at"),
+])
+def test_instants_outside_the_accepted_years_are_refused(client, as_owner, problem, episode, field):
+    """Turning them into UTC overflowed (500); a year-1 episode also broke every later report."""
+    assert field in problem(client.post(f"{API}/episodes", json=episode, headers=as_owner), 422)["errors"]
+    assert client.get(f"{API}/episodes", headers=as_owner).get_json()["items"] == []
+
+
+def test_the_first_and_last_accepted_instants_are_stored_and_reported(client, as_owner):
+    early = {**EPISODE, "started_at": "1900-01-01T00:00:00+14:00", "ended_at": "1900-01-01T05:00:00+14:00"}
+    assert client.post(f"{API}/episodes", json=early, headers=as_owner).status_code == 201
+    assert client.put(f"{API}/diary-days/1900-01-02", json={"headache_free": True},
+                      headers=as_owner).status_code == 201
+    for query in ("", "?from=1900-01-01&to=1900-12-31", "?to=2999-12-31"):
+        assert client.get(f"{API}/me/report{query}", headers=as_owner).status_code == 200
+
+
+def test_diary_days_outside_the_accepted_years_are_refused(client, as_owner, problem):
+    for date in ("0001-01-01", "9999-12-31"):
+        response = client.put(f"{API}/diary-days/{date}", json={"headache_free": True},
+                              headers=as_owner)
+        assert "date" in problem(response, 422)["errors"]
+
+
+def test_a_synced_change_outside_the_accepted_years_is_invalid(client, as_owner):
+    change = {"kind": "episode", "id": str(uuid.uuid4()), **EPISODE,
+              "started_at": "0001-01-01T00:30:00+01:00"}
+    response = client.post(f"{API}/sync", json={"changes": [change]}, headers=as_owner)
+    assert response.status_code == 200
+    [result] = response.get_json()["results"]
+    assert (result["status"], list(result["errors"])) == ("invalid", ["started_at"])
