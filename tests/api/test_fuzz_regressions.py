@@ -65,3 +65,11 @@ def test_a_synced_change_outside_the_accepted_years_is_invalid(client, as_owner)
     assert response.status_code == 200
     [result] = response.get_json()["results"]
     assert (result["status"], list(result["errors"])) == ("invalid", ["started_at"])
+
+
+def test_a_null_change_is_invalid_on_its_own(client, as_owner):
+    """A ``null`` in a batch made the whole batch a 422; a bad change never spoils the others."""
+    change = {"kind": "episode", "id": str(uuid.uuid4()), **EPISODE}
+    response = client.post(f"{API}/sync", json={"changes": [None, change, 7]}, headers=as_owner)
+    assert response.status_code == 200
+    assert [r["status"] for r in response.get_json()["results"]] == ["invalid", "stored", "invalid"]

@@ -69,7 +69,8 @@ class SyncPageSchema(ma.Schema):
 
 
 class SyncBatchSchema(Schema):
-    changes = ma.fields.List(ma.fields.Raw(), required=True, metadata={
+    # Any JSON value, null too: a malformed change is answered on its own (never a 422).
+    changes = ma.fields.List(ma.fields.Raw(allow_none=True), required=True, metadata={
         "description": "At most SYNC_MAX_BATCH (1,000) changes, applied in order; each is "
                        + CHANGE_DESCRIPTION + " A malformed change is answered `invalid` "
                        "without spoiling the others."})
