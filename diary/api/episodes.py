@@ -17,6 +17,9 @@ from diary.errors import Invalid
 from diary.models import Episode, User
 from diary.services import episodes as service
 
+# On PUT the path names the episode: a body need not repeat its id.
+PUT_EXAMPLE = {name: value for name, value in EPISODE_EXAMPLE.items() if name != "id"}
+
 blp = Blueprint("episodes", __name__,
                 description="Headache episodes, recorded by the patient (times in RFC 3339 with "
                             "an offset; `timezone` says where the patient was).")
@@ -82,7 +85,7 @@ class EpisodeById(MethodView):
         return episode, 200, etag_header(episode)
 
     @as_patient(hide=True)
-    @blp.arguments(EpisodeSchema, example=EPISODE_EXAMPLE)
+    @blp.arguments(EpisodeSchema, example=PUT_EXAMPLE)
     @blp.response(200, EpisodeSchema, headers=ETAG)
     @blp.alt_response(201, schema=EpisodeSchema, headers=ETAG, description="Created")
     @problems(401, 404, 409, 412)
@@ -99,7 +102,7 @@ class EpisodeById(MethodView):
         return result.resource, 201 if result.created else 200, etag_header(result.resource)
 
     @as_patient(hide=True)
-    @blp.arguments(EpisodePatchSchema, example=PATCH_EXAMPLE)
+    @blp.arguments(EpisodePatchSchema, example=PATCH_EXAMPLE, required=False)
     @blp.response(200, EpisodeSchema, headers=ETAG)
     @problems(401, 404, 412)
     @blp.doc(parameters=[IF_MATCH])

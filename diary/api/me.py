@@ -21,7 +21,7 @@ class Me(MethodView):
         """The caller's account"""
         return current_user()
 
-    @blp.arguments(MeUpdateSchema)
+    @blp.arguments(MeUpdateSchema, required=False)
     @blp.response(200, MeSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     def patch(self, changes):

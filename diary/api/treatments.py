@@ -20,6 +20,9 @@ from diary.errors import Invalid
 from diary.models import Treatment
 from diary.services import treatments as service
 
+# On PUT the path names the treatment: a body need not repeat its id.
+PUT_EXAMPLE = {name: value for name, value in TREATMENT_EXAMPLE.items() if name != "id"}
+
 blp = Blueprint("treatments", __name__,
                 description="Botulinum toxin injection sessions, each starting a 12-week cycle. "
                             "Recorded by the patient or a linked clinician.")
@@ -96,7 +99,7 @@ class TreatmentItem(MethodView):
         return treatment, 200, etag_header(treatment)
 
     @for_patient(hide=True)
-    @blp.arguments(TreatmentSchema, example=TREATMENT_EXAMPLE)
+    @blp.arguments(TreatmentSchema, example=PUT_EXAMPLE)
     @blp.response(200, TreatmentSchema, headers=ETAG)
     @blp.alt_response(201, schema=TreatmentSchema, headers=ETAG, description="Created")
     @problems(401, 404, 409, 412)
@@ -114,7 +117,7 @@ class TreatmentItem(MethodView):
         return result.resource, 201 if result.created else 200, etag_header(result.resource)
 
     @for_patient(hide=True)
-    @blp.arguments(TreatmentPatchSchema, example=PATCH_EXAMPLE)
+    @blp.arguments(TreatmentPatchSchema, example=PATCH_EXAMPLE, required=False)
     @blp.response(200, TreatmentSchema, headers=ETAG)
     @problems(401, 404, 409, 412)
     @blp.doc(parameters=[IF_MATCH])

@@ -44,7 +44,9 @@ def validate_display_name(name: str) -> None:
 
 
 def _display_name(**kwargs) -> ma.fields.String:
-    return ma.fields.String(validate=validate_display_name, **kwargs)
+    return ma.fields.String(validate=validate_display_name,
+                            metadata={"minLength": 1, "maxLength": NAME_MAX,
+                                      "description": "Spaces around it are dropped."}, **kwargs)
 
 
 def _strip_display_name(data: dict) -> dict:
@@ -61,7 +63,8 @@ class RegistrationSchema(Schema):
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254),
                             metadata={"description": "Compared case-insensitively."})
     password = ma.fields.String(required=True, load_only=True, validate=validate_password,
-                                metadata={"description": "At least 10 characters."})
+                                metadata={"description": "At least 10 characters.",
+                                          "minLength": 10, "maxLength": 1024})
     display_name = _display_name(required=True)
     timezone = TimeZone(required=True)
 

@@ -116,7 +116,8 @@ class DateRangePageArgs(PageArgs, DateRangeArgs):
                               metadata={"description": f"Page size (1-{MAX_LIMIT})."})
 
 
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False,
+            "schema": {"type": "string", "pattern": r'^(\*|"[0-9]+")$'},
             "description": 'Optional: the version you changed (`"3"`, from `ETag`); a stale one '
                            "gets 412 and changes nothing."}
 ETAG = {"ETag": {"description": 'The version, e.g. `"3"`: send it back in `If-Match`.',
