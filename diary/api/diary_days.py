@@ -22,8 +22,9 @@ blp = Blueprint("diary_days", __name__,
 
 problems = problem_responses(blp, {
     401: "No valid bearer token",
-    403: "`/diary-days` is for patient accounts",
-    404: "Nothing recorded for that date",
+    403: "The list `/diary-days` is for patient accounts",
+    404: "Nothing recorded for that date (or a caller who is not a patient: a path naming a "
+         "resource is 404, never 403)",
     409: "The body's `id` is not this date's diary day, or is taken",
     412: "`If-Match` names a stale version (nothing was changed)",
 })
@@ -43,22 +44,22 @@ class DiaryDays(MethodView):
 
 @blp.route("/diary-days/<date>")
 class DiaryDayByDate(MethodView):
-    @as_patient()
+    @as_patient(hide=True)
     @blp.arguments(DiaryDatePath, location="path")
     @blp.response(200, DiaryDaySchema, headers=ETAG)
-    @problems(401, 403, 404)
+    @problems(401, 404)
     def get(self, path, patient: User, date: str):
         """Get the diary day of a date"""
         day = service.get_diary_day(patient, path["date"])
         return day, 200, etag_header(day)
 
-    @as_patient()
+    @as_patient(hide=True)
     @blp.arguments(DiaryDatePath, location="path")
     @blp.arguments(DiaryDaySchema, example=DIARY_DAY_EXAMPLE)
     @blp.response(200, DiaryDaySchema, headers=ETAG)
     @blp.alt_response(201, schema=DiaryDaySchema, headers=ETAG,
                       description="Created (or a deleted date recorded again)")
-    @problems(401, 403, 409, 412)
+    @problems(401, 404, 409, 412)
     @blp.doc(parameters=[IF_MATCH])
     def put(self, path, data, patient: User, date: str):
         """Record the diary of a date (create or replace)
@@ -72,10 +73,10 @@ class DiaryDayByDate(MethodView):
         result = service.record_diary_day(patient, day, data, expected_version=expected_version())
         return result.resource, 201 if result.created else 200, etag_header(result.resource)
 
-    @as_patient()
+    @as_patient(hide=True)
     @blp.arguments(DiaryDatePath, location="path")
     @blp.response(204)
-    @problems(401, 403, 404, 412)
+    @problems(401, 404, 412)
     @blp.doc(parameters=[IF_MATCH])
     def delete(self, path, patient: User, date: str):
         """Delete the diary day of a date (kept as a tombstone for sync)"""

@@ -150,8 +150,9 @@ def test_bad_list_query_is_a_422(client, as_owner, problem, query, field):
     assert field in problem(client.get(f"{BASE}{query}", headers=as_owner), 422)["errors"]
 
 
-# Who may do what: /diary-days is the caller's own diary; a date names no one's resource,
-# so a clinician gets 403 everywhere, and another patient reaches only their own diary.
+# Who may do what: /diary-days is the caller's own diary, so a clinician gets 403 for the
+# list (it names no one) and 404 for a date (a path naming a resource, never 403, whatever
+# the caller's role); another patient reaches only their own diary.
 
 ACCESS = {"owner": 200, "other_patient": 200, "unlinked_clinician": 403,
           "linked_clinician": 403, "withdrawn_clinician": 403, "anonymous": 401}
@@ -173,7 +174,8 @@ def test_access(app, client, cast, owner, recorded, name, problem):
         assert write.status_code == 201 and write.get_json()["id"] != recorded["id"]
         assert delete.status_code == 204
     else:
-        for response in (listing, one, write, delete):
-            problem(response, ACCESS[name])
+        problem(listing, ACCESS[name])
+        for response in (one, write, delete):
+            problem(response, 404 if ACCESS[name] == 403 else ACCESS[name])
     [kept] = stored_days(app, owner)
     assert (kept.version, kept.headache_free, kept.deleted_at) == (1, True, None)
