@@ -1,18 +1,25 @@
 """``ETag: "<version>"`` on single resources and the optional ``If-Match`` precondition."""
 from __future__ import annotations
 
+import re
+
 from flask import Response, request
 
 from diary.errors import PreconditionFailed
 
+VERSION = re.compile(r"[0-9]{1,18}", re.ASCII)
+
 
 def expected_version() -> int | None:
-    """The version named by ``If-Match: "<version>"``; None without the header."""
+    """The version named by ``If-Match: "<version>"``; None without the header (or with
+    ``*``). Any other value is a 412: a precondition that cannot be checked is never ignored."""
+    if not request.headers.get("If-Match", "").strip():
+        return None
     if_match = request.if_match
-    if not if_match or if_match.star_tag:
+    if if_match.star_tag:
         return None
     tags = list(if_match.as_set())
-    if len(tags) != 1 or not tags[0].isdigit():
+    if len(tags) != 1 or not isinstance(tags[0], str) or not VERSION.fullmatch(tags[0]):
         raise PreconditionFailed('If-Match must be one version as sent in ETag, e.g. "3".')
     return int(tags[0])
 

@@ -73,3 +73,24 @@ def test_a_null_change_is_invalid_on_its_own(client, as_owner):
     response = client.post(f"{API}/sync", json={"changes": [None, change, 7]}, headers=as_owner)
     assert response.status_code == 200
     assert [r["status"] for r in response.get_json()["results"]] == ["invalid", "stored", "invalid"]
+
+
+@pytest.mark.parametrize("if_match", ['""', ';"0', '"\u00b2"', "W/", '"1'])
+def test_an_if_match_that_names_no_version_is_412_and_changes_nothing(client, as_owner, problem,
+                                                                       if_match):
+    """``""`` and ``"²"`` (a digit to ``str.isdigit``, not to ``int``) answered 500; a header
+    that did not parse as entity tags was ignored, and the write went ahead unconditionally."""
+    url = client.post(f"{API}/episodes", json=EPISODE, headers=as_owner).headers["Location"]
+    for method in ("PATCH", "DELETE"):
+        response = client.open(url, method=method, json={"notes": "changed"},
+                               headers={**as_owner, "If-Match": if_match})
+        problem(response, 412)
+    assert client.get(url, headers=as_owner).get_json()["notes"] == ""
+
+
+@pytest.mark.parametrize("value", [0, 1, 1.0])
+def test_reminders_enabled_takes_only_json_booleans(client, as_owner, problem, value):
+    """``0`` and ``1`` passed as false and true (``0 in {False}`` in Python)."""
+    response = client.patch(f"{API}/me", json={"reminders_enabled": value}, headers=as_owner)
+    assert "reminders_enabled" in problem(response, 422)["errors"]
+    assert client.get(f"{API}/me", headers=as_owner).get_json()["reminders_enabled"] is True

@@ -8,7 +8,7 @@ import marshmallow as ma
 from flask import current_app
 
 from diary.api.base import Schema
-from diary.api.schemas.common import NAME_MAX, TimeZone
+from diary.api.schemas.common import NAME_MAX, StrictBoolean, TimeZone
 
 _HH_MM = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -53,10 +53,6 @@ def _strip_display_name(data: dict) -> dict:
     if "display_name" in data:
         data["display_name"] = data["display_name"].strip()
     return data
-
-
-def _boolean(**kwargs) -> ma.fields.Boolean:
-    return ma.fields.Boolean(truthy={True}, falsy={False}, **kwargs)
 
 
 class RegistrationSchema(Schema):
@@ -123,7 +119,7 @@ class MeUpdateSchema(Schema):
     display_name = _display_name()
     timezone = TimeZone()
     reminder_time = LocalTime(metadata={"description": "Local `HH:MM` (patients only)."})
-    reminders_enabled = _boolean(metadata={"description": "Patients only."})
+    reminders_enabled = StrictBoolean(metadata={"description": "Patients only."})
 
     @ma.post_load
     def strip_name(self, data, **kwargs):
