@@ -26,7 +26,10 @@ def _disabled() -> bool:
 
 def account_key() -> str:
     """The account a login is for: its email as stored (case and spaces do not matter)."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested too deep to decode: the view answers 400
+        body = None
     email = body.get("email") if isinstance(body, dict) else None
     return "account:" + (normalise_email(email) if isinstance(email, str) else "")
 

@@ -6,6 +6,7 @@ import http
 import flask_smorest
 import marshmallow as ma
 from flask import current_app
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from diary.api.problems import PROBLEM_MEDIA_TYPE, ProblemSchema, flatten_errors, problem_response
@@ -32,6 +33,17 @@ class PatchSchemaMixin:
             field.load_default = ma.missing
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' parser, for which a body nested deeper than Python's JSON decoder goes (a
+    ``RecursionError``) is invalid JSON (400) like any other, not a 500."""
+
+    def load_json(self, req, schema):
+        try:
+            return super().load_json(req, schema)
+        except RecursionError as exc:
+            return self._handle_invalid_json_error(exc, req)
+
+
 def problem_doc(description: str) -> dict:
     """An error response as documented by ``alt_response``: problem+json."""
     return {"schema": ProblemSchema, "description": description,
@@ -45,6 +57,7 @@ class Blueprint(flask_smorest.Blueprint):
     class may name ``responses_not_given``: statuses its shared methods document that its own
     route never answers (e.g. 403 where the path names a patient, and the answer is 404)."""
 
+    ARGUMENTS_PARSER = ArgumentsParser()
     UNAUTHORIZED = "No valid bearer token (missing, unknown, expired or revoked)"
 
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):

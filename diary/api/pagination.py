@@ -5,7 +5,7 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Sequence
 
 import marshmallow as ma
@@ -51,14 +51,23 @@ def _dump_value(value: Any) -> Any:
 
 
 def _load_value(raw: Any, python_type: type) -> Any:
+    """One value of a cursor, of its column's type; ValueError (or TypeError, OverflowError)
+    for anything else, since a cursor comes back from the client and may have been edited."""
+    if python_type is int:
+        if type(raw) is not int or not -2**63 <= raw < 2**63:
+            raise ValueError("not an int")
+        return raw
+    if not isinstance(raw, str):
+        raise ValueError("not a string")
     if python_type is datetime:
-        return datetime.fromisoformat(raw)
+        instant = datetime.fromisoformat(raw)
+        if instant.tzinfo is None:
+            raise ValueError("no offset")
+        return instant.astimezone(timezone.utc)
     if python_type is date:
         return date.fromisoformat(raw)
     if python_type is uuid.UUID:
         return uuid.UUID(raw)
-    if python_type is int and not isinstance(raw, int):
-        raise ValueError("not an int")
     return raw
 
 
@@ -75,7 +84,7 @@ def decode_cursor(cursor: str, columns: Sequence) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(columns):
             raise bad
         return [_load_value(v, c.type.python_type) for v, c in zip(values, columns)]
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+    except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error):
         raise bad from None
 
 

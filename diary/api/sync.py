@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -31,6 +32,7 @@ problems = problem_responses(blp, {
 })
 ENVELOPE = ("kind", "deleted", "base_version")
 CURSOR_PREFIX = "seq:"
+SEQUENCE = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 
 @blp.route("/sync", methods=["GET"])
@@ -114,6 +116,7 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise bad from None
     number = text.removeprefix(CURSOR_PREFIX)
-    if not text.startswith(CURSOR_PREFIX) or not number.isdigit():
+    # ASCII digits that fit the database's integers ("²" is a digit to str.isdigit, not to int).
+    if not text.startswith(CURSOR_PREFIX) or not SEQUENCE.fullmatch(number):
         raise bad
     return int(number)
