@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http
+import re
 
 import flask_smorest
 import marshmallow as ma
@@ -13,12 +14,34 @@ from diary.api.problems import PROBLEM_MEDIA_TYPE, ProblemSchema, flatten_errors
 from diary.errors import DomainError
 
 
+# JSON may escape what UTF-8 cannot hold (a lone surrogate, "\udc00") and what PostgreSQL's
+# text refuses (NUL, "\u0000"); either reached the database or a hash and answered 500.
+UNSTORABLE_TEXT = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = "Text must not hold NUL characters or lone surrogates (\\u0000, \\ud800-\\udfff)."
+
+
+def _unstorable(value) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, str) and UNSTORABLE_TEXT.search(v) for v in values)
+
+
 class Schema(ma.Schema):
-    """Base schema: unknown fields are an error (the contract rejects them with 422)."""
+    """Base schema: unknown fields are an error (the contract rejects them with 422), and so
+    is text that cannot be stored (checked here for each object: nested ones have their own
+    schema)."""
 
     class Meta:
         unknown = ma.RAISE
         ordered = True
+
+    @ma.pre_load
+    def _refuse_unstorable_text(self, data, **kwargs):
+        if isinstance(data, dict):
+            errors = {key: [UNSTORABLE_MESSAGE] for key, value in data.items()
+                      if _unstorable(key) or _unstorable(value)}
+            if errors:
+                raise ma.ValidationError(errors)
+        return data
 
 
 class PatchSchemaMixin:

@@ -140,3 +140,35 @@ def test_json_nested_too_deep_is_400_on_a_rate_limited_login(app, client, proble
     finally:
         app.config["RATELIMIT_ENABLED"] = False
     problem(response, 400)
+
+
+UNSTORABLE = ["a\udc00b", "a\x00b"]  # a lone surrogate (no UTF-8 for it); NUL (PostgreSQL)
+
+
+@pytest.mark.parametrize("text", UNSTORABLE)
+@pytest.mark.parametrize("method, path, body, field", [
+    ("POST", "/episodes", {**EPISODE, "notes": "{}"}, "notes"),
+    ("POST", "/episodes", {**EPISODE, "triggers": ["sleep", "{}"]}, "triggers"),
+    ("POST", "/episodes", {**EPISODE, "medications": [{**MEDICINE, "name": "{}"}]}, "medications.0.name"),
+    ("PUT", "/diary-days/2026-03-01", {"headache_free": True, "notes": "{}"}, "notes"),
+    ("POST", "/treatments", {"administered_on": "2026-01-05", "product": "{}"}, "product"),
+    ("PATCH", "/me", {"display_name": "{}"}, "display_name"),
+    ("POST", "/me/clinicians", {"code": "{}"}, "code"),
+    ("POST", "/auth/token", {"email": "{}@example.org", "password": "correct horse"}, "email"),
+    ("POST", "/auth/refresh", {"refresh_token": "{}"}, "refresh_token"),
+    ("POST", "/auth/register", {"email": "new@example.org", "password": "{}{}{}{}{}",
+                                "display_name": "New", "timezone": "Europe/London"}, "password"),
+])
+def test_text_that_cannot_be_stored_is_422(client, as_owner, problem, text, method, path, body, field):
+    """Each answered 500: encoding to UTF-8 for SQLite or a password hash, or PostgreSQL."""
+    body = json.loads(json.dumps(body).replace("{}", json.dumps(text)[1:-1]))
+    response = client.open(f"{API}{path}", method=method, json=body, headers=as_owner)
+    assert field in problem(response, 422)["errors"]
+    assert client.get(f"{API}/episodes", headers=as_owner).get_json()["items"] == []
+
+
+def test_a_synced_change_with_text_that_cannot_be_stored_is_invalid(client, as_owner):
+    change = {"kind": "episode", "id": str(uuid.uuid4()), **EPISODE, "notes": "\x00"}
+    response = client.post(f"{API}/sync", json={"changes": [change]}, headers=as_owner)
+    [result] = response.get_json()["results"]
+    assert (result["status"], list(result["errors"])) == ("invalid", ["notes"])
