@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from flask import Response, jsonify, request
 
@@ -14,14 +15,16 @@ from diary.extensions import db
 from diary.models import User, utcnow
 from diary.performance import paused_gc
 from diary.reports import Report, build_report
-from diary.services.audit import record_audit_of_read
-from diary.reports.queries import load_report_input
+from diary.reports.queries import load_report_input, local_today
 from diary.reports.render.csv import report_to_csv
 from diary.reports.render.json import report_to_dict
+from diary.services.audit import record_audit_of_read
 
 blp = Blueprint("reports", __name__, description="Trend reports: headache days before and after "
                                                   "each injection cycle, responders, alerts.")
 
+# A report may look ahead (e.g. to the end of a running cycle), but not for ever.
+MAX_DAYS_AHEAD = timedelta(days=366)
 MEDIA_TYPES = {"application/json": "json", "text/csv": "csv"}
 problems = problem_responses(blp, {
     403: "`/me/report` is for patient accounts (a clinician names the patient in the path)",
@@ -48,12 +51,17 @@ def _negotiated() -> str:
 
 
 def _build(patient: User, args: dict) -> Report:
+    now = utcnow()
     with paused_gc():
-        inp = load_report_input(db.session, patient, now=utcnow(), start=args["from_"],
+        inp = load_report_input(db.session, patient, now=now, start=args["from_"],
                                 end=args["to"], rule=args["rule"])
         if inp.start is not None and inp.start > inp.end:
             raise Invalid("`from` is after the report's end.",
                           errors={"from": ["Must not be after `to`."]})
+        latest_end = local_today(patient.timezone, now) + MAX_DAYS_AHEAD
+        if inp.end > latest_end:
+            raise Invalid("`to` is too far in the future.", errors={"to": [
+                f"Must be at most {MAX_DAYS_AHEAD.days} days after today ({latest_end.isoformat()})."]})
         return build_report(inp)
 
 

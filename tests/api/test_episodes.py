@@ -135,6 +135,8 @@ INVALID = {
                                          "taken_at": "2026-03-01T23:00:00"}]}, "medications.0.taken_at"),
     "negative dose": ({"medications": [{**EPISODE["medications"][0], "dose_mg": -1}]},
                       "medications.0.dose_mg"),
+    "absurd dose": ({"medications": [{**EPISODE["medications"][0], "dose_mg": 1e300}]},
+                    "medications.0.dose_mg"),
     "nameless medicine": ({"medications": [{**EPISODE["medications"][0], "name": ""}]},
                           "medications.0.name"),
     "unknown field": ({"mood": "grumpy"}, "mood"),

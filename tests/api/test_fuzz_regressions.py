@@ -49,7 +49,7 @@ def test_the_first_and_last_accepted_instants_are_stored_and_reported(client, as
     assert client.post(f"{API}/episodes", json=early, headers=as_owner).status_code == 201
     assert client.put(f"{API}/diary-days/1900-01-02", json={"headache_free": True},
                       headers=as_owner).status_code == 201
-    for query in ("", "?from=1900-01-01&to=1900-12-31", "?to=2999-12-31"):
+    for query in ("", "?from=1900-01-01&to=1900-12-31", "?from=1900-01-01&to=1929-12-31"):
         assert client.get(f"{API}/me/report{query}", headers=as_owner).status_code == 200
 
 

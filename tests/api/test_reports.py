@@ -147,6 +147,11 @@ def test_bad_query_values_are_422(client, auth_headers, patient, problem, query,
     assert field in body["errors"]
 
 
+def test_a_to_more_than_a_year_ahead_is_422(client, auth_headers, patient, problem):
+    body = problem(client.get("/api/v1/me/report?to=2999-12-31", headers=auth_headers(patient)), 422)
+    assert "to" in body["errors"]
+
+
 def test_a_from_after_the_default_end_is_422(client, auth_headers, patient, problem):
     body = problem(client.get("/api/v1/me/report?from=2999-01-01", headers=auth_headers(patient)), 422)
     assert "from" in body["errors"]

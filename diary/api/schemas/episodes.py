@@ -8,6 +8,8 @@ from diary.api.schemas.common import NAME_MAX, Instant, Notes, StrictBoolean, Ti
 from diary.models import FEATURES, MEDICATION_CLASSES
 
 MAX_MEDICATIONS = 50
+# A single dose above 100 g of anything is a typing error, not a medicine.
+MAX_DOSE_MG = 100_000
 MAX_TRIGGERS = 30
 TRIGGER_MAX = 50
 
@@ -42,7 +44,8 @@ class MedicationSchema(Schema):
                                   validate=ma.validate.OneOf(MEDICATION_CLASSES),
                                   metadata={"example": "triptan"})
     dose_mg = ma.fields.Float(load_default=None, allow_none=True, allow_nan=False,
-                              validate=ma.validate.Range(min=0), metadata={"example": 50})
+                              validate=ma.validate.Range(min=0, max=MAX_DOSE_MG),
+                              metadata={"example": 50})
     taken_at = Instant(required=True)
 
 
