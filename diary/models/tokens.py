@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from diary.models.base import Base, UUIDKey, utcnow
@@ -23,9 +23,8 @@ class TokenFamily(UUIDKey, Base):
     revoked_at: Mapped[datetime | None]
 
 
-class AccessToken(UUIDKey, Base):
-    __tablename__ = "access_tokens"
-    __table_args__ = (Index(None, "expires_at"),)
+class IssuedToken(UUIDKey):
+    """What access and refresh tokens share: the hash, the login and user, the lifetime."""
 
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     family_id: Mapped[uuid.UUID] = mapped_column(
@@ -33,20 +32,17 @@ class AccessToken(UUIDKey, Base):
     )
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AccessToken(IssuedToken, Base):
+    __tablename__ = "access_tokens"
+
     revoked_at: Mapped[datetime | None]
 
 
-class RefreshToken(UUIDKey, Base):
+class RefreshToken(IssuedToken, Base):
     __tablename__ = "refresh_tokens"
-    __table_args__ = (Index(None, "expires_at"),)
 
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    family_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("token_families.id", ondelete="CASCADE"), index=True
-    )
-    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    expires_at: Mapped[datetime]
     # Set when the token is exchanged for a new pair; presenting it again is reuse.
     spent_at: Mapped[datetime | None]

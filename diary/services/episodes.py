@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import Select, or_, select
 
-from diary.errors import Conflict, Invalid, NotFound
+from diary.errors import Conflict, Invalid
 from diary.extensions import db
 from diary.models import FEATURES, Episode, MedicationIntake, User, utcnow
 from diary.services.timezones import day_bounds
-from diary.services.upserts import (UpsertResult, check_expected_version, check_live,
+from diary.services.upserts import (UpsertResult, check_expected_version, check_live, get_live,
                                     delete_resource, lock_patient, own_resource, save_version)
 
 MAX_DURATION = timedelta(days=14)
@@ -40,10 +40,7 @@ def episodes_overlapping(patient: User, first: date | None, last: date | None) -
 
 def get_episode(patient: User, episode_id: uuid.UUID) -> Episode:
     """The patient's live episode; 404 when it is deleted, unknown or someone else's."""
-    episode = db.session.get(Episode, episode_id)
-    if episode is None or episode.patient_id != patient.id or episode.deleted_at is not None:
-        raise NotFound("No such episode.")
-    return episode
+    return get_live(Episode, patient.id, episode_id, NOUN)
 
 
 def create_episode(patient: User, episode_id: uuid.UUID, data: dict, *,

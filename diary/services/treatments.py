@@ -10,12 +10,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, select
 
-from diary.errors import Conflict, Invalid, NotFound
+from diary.errors import Conflict, Invalid
 from diary.extensions import db
 from diary.models import DEFAULT_PRODUCT, Treatment, User, utcnow
 from diary.services.audit import record_audit
 from diary.services.timezones import today_in
-from diary.services.upserts import (UpsertResult, check_expected_version, check_live,
+from diary.services.upserts import (UpsertResult, check_expected_version, check_live, get_live,
                                    delete_resource, lock_patient, own_resource, save_version)
 
 # What a client sends and a replacement replaces; None means "not recorded".
@@ -44,10 +44,7 @@ def list_treatments_stmt(patient: User, start: date | None = None,
 
 def get_treatment(patient: User, treatment_id: uuid.UUID) -> Treatment:
     """The patient's treatment; 404 when it is someone else's, deleted or unknown."""
-    treatment = db.session.get(Treatment, treatment_id)
-    if treatment is None or treatment.patient_id != patient.id or treatment.deleted_at is not None:
-        raise NotFound("No such treatment.")
-    return treatment
+    return get_live(Treatment, patient.id, treatment_id, NOUN)
 
 
 def create_treatment(patient: User, data: dict, *, actor: User | None = None) -> UpsertResult:

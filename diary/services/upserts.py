@@ -77,6 +77,14 @@ def own_resource(model: type, patient_id: uuid.UUID, resource_id: uuid.UUID, nou
     return resource
 
 
+def get_live(model: type, patient_id: uuid.UUID, resource_id: uuid.UUID, noun: str) -> Any:
+    """The patient's live ``model`` row; 404 when it is deleted, unknown or someone else's."""
+    resource = db.session.get(model, resource_id)
+    if resource is None or resource.patient_id != patient_id or resource.deleted_at is not None:
+        raise NotFound(f"No such {noun}.")
+    return resource
+
+
 def check_live(resource: Any, noun: str, hint: str) -> None:
     """409 for a tombstone: a deleted id stays deleted (``hint`` says what to do instead)."""
     if resource.deleted_at is not None:
