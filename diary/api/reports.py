@@ -1,4 +1,4 @@
-"""Reports: ``GET /me/report`` and ``GET /patients/{id}/report`` as JSON or CSV."""
+"""Reports: ``GET /me/report`` and ``GET /patients/{id}/report`` as JSON, CSV, HTML or PDF."""
 from __future__ import annotations
 
 import uuid
@@ -25,14 +25,33 @@ blp = Blueprint("reports", __name__, description="Trend reports: headache days b
 
 # A report may look ahead (e.g. to the end of a running cycle), but not for ever.
 MAX_DAYS_AHEAD = timedelta(days=366)
-MEDIA_TYPES = {"application/json": "json", "text/csv": "csv"}
+# In order of preference: JSON for */* and for no Accept header.
+MEDIA_TYPES = {"application/json": "json", "text/csv": "csv", "text/html": "html",
+               "application/pdf": "pdf"}
 problems = problem_responses(blp, {
     403: "`/me/report` is for patient accounts (a clinician names the patient in the path)",
     404: "No such patient that the caller may see",
-    406: "Neither JSON nor CSV is acceptable",
+    406: "None of JSON, CSV, HTML and PDF is acceptable",
 })
-CSV_DOC = {"content": {"text/csv": {"schema": {"type": "string"}}},
+CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+HTML_CONTENT = {"text/html": {"schema": {"type": "string"}}}
+PDF_CONTENT = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+CSV_DOC = {"content": CSV_CONTENT,
            "description": "One row per period (baseline, cycles, cycle parts, months)."}
+HTML_DOC = {"content": HTML_CONTENT,
+            "description": "A self-contained page (inline CSS and SVG charts, no scripts) for "
+                           "clinicians: alerts, baseline, cycles, months, charts."}
+PDF_DOC = {"content": PDF_CONTENT, "description": "The HTML page printed on A4, as a download."}
+# The other representations the Accept header may ask for (JSON's schema is documented by
+# `@blp.response`, under the integer key it uses, so that the two merge).
+NEGOTIATED_DOC = {200: {"content": {**CSV_CONTENT, **HTML_CONTENT, **PDF_CONTENT}}}
+# The page runs nothing and loads nothing: styles are inline, charts are inline SVG.
+HTML_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+                               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 class NotAcceptable(DomainError):
@@ -46,7 +65,8 @@ def _negotiated() -> str:
         return "json"
     best = request.accept_mimetypes.best_match(list(MEDIA_TYPES))
     if best is None:
-        raise NotAcceptable("The report is available as application/json or text/csv.")
+        raise NotAcceptable("The report is available as application/json, text/csv, text/html "
+                            "or application/pdf.")
     return MEDIA_TYPES[best]
 
 
@@ -76,21 +96,41 @@ def _build_audited(patient: User, args: dict, representation: str) -> Report:
     return report
 
 
+def _filename(report: Report, extension: str) -> str:
+    return f"diary-report-{report.patient.id}-{report.end.isoformat()}.{extension}"
+
+
 def _answer(report: Report, representation: str) -> Response:
     if representation == "csv":
-        filename = f"diary-report-{report.patient.id}-{report.end.isoformat()}.csv"
         # A byte-order mark makes spreadsheets read the file as UTF-8.
-        return Response("\ufeff" + report_to_csv(report), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return Response("\ufeff" + report_to_csv(report), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"'})
+    if representation in ("html", "pdf"):
+        # Imported on first use: matplotlib and WeasyPrint take a second or two to import,
+        # which the CLI, the scheduler and every other endpoint need not pay.
+        from diary.reports.render.html import report_to_html
+        from diary.reports.render.pdf import html_to_pdf
+
+        # Layout allocates heavily; the paused collector saves about a third of the time.
+        with paused_gc():
+            page = report_to_html(report)
+            if representation == "html":
+                return Response(page, content_type="text/html; charset=utf-8",
+                                headers=HTML_HEADERS)
+            pdf = html_to_pdf(page)
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": f'attachment; filename="{_filename(report, "pdf")}"',
+            "X-Content-Type-Options": "nosniff"})
     return jsonify(report_to_dict(report))
 
 
 @blp.route("/me/report")
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportSchema)
+@blp.doc(responses=NEGOTIATED_DOC)
 @problems(403, 406)
 def my_report(args):
-    """The caller's own report (patients); `Accept: text/csv` for CSV"""
+    """The caller's own report (patients); `Accept` picks JSON, CSV, HTML or PDF"""
     return _answer(_build(require_patient(), args), _negotiated())
 
 
@@ -106,9 +146,10 @@ def my_report_csv(args):
 @blp.route("/patients/<uuid:patient_id>/report")
 @blp.arguments(ReportArgs, location="query")
 @blp.response(200, ReportSchema)
+@blp.doc(responses=NEGOTIATED_DOC)
 @problems(404, 406)
 def patient_report(args, patient_id: uuid.UUID):
-    """A linked patient's report (clinicians; the patient too); `Accept: text/csv` for CSV"""
+    """A linked patient's report (clinicians; the patient too); `Accept` picks the format"""
     representation = _negotiated()
     return _answer(_build_audited(get_visible_patient_or_404(patient_id), args, representation),
                    representation)
@@ -121,3 +162,39 @@ def patient_report(args, patient_id: uuid.UUID):
 def patient_report_csv(args, patient_id: uuid.UUID):
     """A linked patient's report as CSV"""
     return _answer(_build_audited(get_visible_patient_or_404(patient_id), args, "csv"), "csv")
+
+
+@blp.route("/me/report.html")
+@blp.arguments(ReportArgs, location="query")
+@blp.doc(responses={"200": HTML_DOC})
+@problems(403)
+def my_report_html(args):
+    """The caller's own report as a web page"""
+    return _answer(_build(require_patient(), args), "html")
+
+
+@blp.route("/me/report.pdf")
+@blp.arguments(ReportArgs, location="query")
+@blp.doc(responses={"200": PDF_DOC})
+@problems(403)
+def my_report_pdf(args):
+    """The caller's own report as PDF"""
+    return _answer(_build(require_patient(), args), "pdf")
+
+
+@blp.route("/patients/<uuid:patient_id>/report.html")
+@blp.arguments(ReportArgs, location="query")
+@blp.doc(responses={"200": HTML_DOC})
+@problems(404)
+def patient_report_html(args, patient_id: uuid.UUID):
+    """A linked patient's report as a web page (clinicians)"""
+    return _answer(_build_audited(get_visible_patient_or_404(patient_id), args, "html"), "html")
+
+
+@blp.route("/patients/<uuid:patient_id>/report.pdf")
+@blp.arguments(ReportArgs, location="query")
+@blp.doc(responses={"200": PDF_DOC})
+@problems(404)
+def patient_report_pdf(args, patient_id: uuid.UUID):
+    """A linked patient's report as PDF (clinicians)"""
+    return _answer(_build_audited(get_visible_patient_or_404(patient_id), args, "pdf"), "pdf")
