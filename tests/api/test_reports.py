@@ -1,8 +1,10 @@
-"""Report endpoints: JSON and CSV, query validation, access for every actor."""
+"""Report endpoints: JSON, CSV, HTML and PDF, query validation, access for every actor."""
 from __future__ import annotations
 
 import csv
 import io
+import re
+import zlib
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -131,9 +133,76 @@ def test_report_csv_by_accept_header(client, auth_headers, responder):
     assert _rows(response)[0]["section"] == "baseline"
 
 
-def test_unsupported_representation_is_406(client, auth_headers, patient, problem):
-    response = client.get("/api/v1/me/report", headers={**auth_headers(patient), "Accept": "image/png"})
+@pytest.mark.parametrize("accept", ["image/png", "application/xml", "text/plain"])
+def test_unsupported_representation_is_406(client, auth_headers, patient, problem, accept):
+    response = client.get("/api/v1/me/report", headers={**auth_headers(patient), "Accept": accept})
     problem(response, 406)
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/json, text/html;q=0.9", "application/*"])
+def test_json_stays_the_default(client, auth_headers, patient, accept):
+    response = client.get("/api/v1/me/report", headers={**auth_headers(patient), "Accept": accept})
+    assert response.mimetype == "application/json"
+
+
+# --- HTML and PDF --------------------------------------------------------------------------
+
+def _check_html(response, display_name: str) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "style-src 'unsafe-inline'" in csp and "img-src data:" in csp
+    assert "script-src" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    page = response.get_data(as_text=True)
+    assert display_name in page and page.count("<svg ") == 2
+    return page
+
+
+def _pdf_pages(data: bytes) -> int:
+    """Page objects of a PDF, its compressed object streams included."""
+    text = data
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            text += zlib.decompress(stream[1])
+        except zlib.error:
+            pass
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", text))
+
+
+def test_report_html_by_suffix_and_by_accept_are_the_same_page(client, auth_headers, responder):
+    patient, _ = responder
+    headers = auth_headers(patient)
+    by_suffix = _check_html(client.get(f"/api/v1/patients/{patient.id}/report.html?to=2026-03-29",
+                                       headers=headers), patient.display_name)
+    by_accept = _check_html(client.get("/api/v1/me/report?to=2026-03-29", headers={
+        **headers, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}), patient.display_name)
+    def generated(page):
+        return re.sub(r"Generated: [^<]*", "", page)
+    assert generated(by_suffix) == generated(by_accept)
+    assert "-50.0%" in by_suffix and "<b>14.0</b>" in by_suffix  # as in the JSON
+
+
+def test_my_report_html_by_suffix(client, auth_headers, responder):
+    patient, _ = responder
+    _check_html(client.get("/api/v1/me/report.html?to=2026-03-29", headers=auth_headers(patient)),
+                patient.display_name)
+
+
+def test_report_pdf_by_suffix_and_by_accept(client, auth_headers, responder):
+    """Two PDFs only (about half a second each): one by suffix, one by Accept."""
+    patient, _ = responder
+    headers = auth_headers(patient)
+    by_suffix = client.get("/api/v1/me/report.pdf?to=2026-03-29", headers=headers)
+    by_accept = client.get(f"/api/v1/patients/{patient.id}/report?to=2026-03-29",
+                           headers={**headers, "Accept": "application/pdf"})
+    for response in (by_suffix, by_accept):
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="diary-report-{patient.id}-2026-03-29.pdf"')
+        assert response.data.startswith(b"%PDF-")
+        assert _pdf_pages(response.data) >= 1
 
 
 @pytest.mark.parametrize("query, field", [
@@ -213,9 +282,13 @@ def test_a_clinician_reading_a_report_is_audited_and_the_patient_is_not(app, cli
 
     owner, clinician = cast.owner.user, cast.linked_clinician.user
     client.get(f"/api/v1/patients/{owner.id}/report.csv?to=2026-03-01", headers=cast.linked_clinician.headers)
+    client.get(f"/api/v1/patients/{owner.id}/report.html?to=2026-03-02", headers=cast.linked_clinician.headers)
     client.get(f"/api/v1/patients/{owner.id}/report", headers=cast.owner.headers)
+    client.get(f"/api/v1/patients/{owner.id}/report.html", headers=cast.owner.headers)
     client.get(f"/api/v1/patients/{owner.id}/report", headers=cast.other_patient.headers)
+    client.get(f"/api/v1/patients/{owner.id}/report.html", headers=cast.other_patient.headers)
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.viewed")).all()
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "report.viewed")
+                                    .order_by(AuditEvent.id)).all()
     assert [(e.actor_id, e.patient_id, e.data["format"], e.data["to"]) for e in events] == [
-        (clinician.id, owner.id, "csv", "2026-03-01")]
+        (clinician.id, owner.id, "csv", "2026-03-01"), (clinician.id, owner.id, "html", "2026-03-02")]

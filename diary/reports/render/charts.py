@@ -91,9 +91,11 @@ def monthly_chart(report: Report) -> str:
             else:
                 (done if m.metrics.complete else partial).append(_box(i, value, 0.8))
         # One collection per kind, not a patch per bar: a tenth of the drawing time.
-        ax.add_collection(PolyCollection(done, facecolor=COMPLETE, linewidth=0, zorder=2))
+        ax.add_collection(PolyCollection(done, facecolor=COMPLETE, linewidth=0, zorder=2,
+                                         gid="complete-months"))
         ax.add_collection(PolyCollection(partial, facecolor=INCOMPLETE, edgecolor=COMPLETE,
-                                         hatch="////", linewidth=0.6, zorder=2))
+                                         hatch="////", linewidth=0.6, zorder=2,
+                                         gid="incomplete-months"))
         for i in empty:
             ax.text(i, 0.4, "no data", rotation=90, ha="center", va="bottom", fontsize=5.5,
                     color="#777777")
