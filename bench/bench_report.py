@@ -5,7 +5,9 @@ Builds (in a temporary SQLite file, or in DIARY_BENCH_DATABASE_URL) one patient 
 - the median server time of GET /api/v1/patients/{id}/report (through the WSGI app),
 - the number of SQL statements one report runs,
 - the median time of just reading the same rows with plain SQL (no ORM, no records),
-- the median time of the pure engine (build_report) and of rendering to JSON.
+- the median time of the pure engine (build_report) and of rendering to JSON;
+- the HTML page and the PDF of the same report: whole requests (GET .html, .pdf), and the
+  parts (the two SVG charts, the page, WeasyPrint), with the PDF's pages and size.
 
 Run: .venv/bin/python bench/bench_report.py [--repeat 15]
 """
@@ -14,7 +16,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,9 +34,13 @@ from diary import create_app  # noqa: E402
 from diary.config import TEST_SETTINGS  # noqa: E402
 from diary.extensions import db  # noqa: E402
 from diary.models import Base, DiaryDay, Episode, MedicationIntake, Treatment, User  # noqa: E402
+from diary.performance import paused_gc  # noqa: E402
 from diary.reports import build_report  # noqa: E402
 from diary.reports.queries import load_report_input  # noqa: E402
+from diary.reports.render.charts import cycles_chart, monthly_chart  # noqa: E402
+from diary.reports.render.html import report_to_html  # noqa: E402
 from diary.reports.render.json import report_to_dict  # noqa: E402
+from diary.reports.render.pdf import html_to_pdf  # noqa: E402
 from diary.services.tokens import issue_tokens  # noqa: E402
 
 DAYS = 3650
@@ -93,6 +101,7 @@ def timed_ms(fn, repeat: int) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--pdf-repeat", type=int, default=5, help="runs of the PDF timings")
     args = parser.parse_args()
     url = os.environ.get("DIARY_BENCH_DATABASE_URL")
     tmp = tempfile.TemporaryDirectory()
@@ -133,6 +142,18 @@ def main() -> None:
         report = build_report(inp)
         render_ms = timed_ms(lambda: report_to_dict(report), args.repeat)
 
+        html_request_ms = timed_ms(lambda: client.get(path + ".html", headers=headers), args.pdf_repeat)
+        pdf_response = client.get(path + ".pdf", headers=headers)
+        pdf_request_ms = timed_ms(lambda: client.get(path + ".pdf", headers=headers), args.pdf_repeat)
+        charts_ms = timed_ms(lambda: (monthly_chart(report), cycles_chart(report)), args.pdf_repeat)
+        page = report_to_html(report)
+        page_ms = timed_ms(lambda: report_to_html(report), args.pdf_repeat)
+        with paused_gc():
+            weasy_ms = timed_ms(lambda: html_to_pdf(page), args.pdf_repeat)
+        pages = subprocess.run(["pdfinfo", "-"], input=pdf_response.data, capture_output=True,
+                               text=False).stdout.decode().split("Pages:")[-1].split()[0] \
+            if shutil.which("pdfinfo") else "?"
+
     def fmt(t: tuple[float, float]) -> str:
         return f"median {t[0]:.1f} ms (fastest {t[1]:.1f} ms)"
 
@@ -143,6 +164,11 @@ def main() -> None:
           f"ratio report/floor: {report_ms[0] / floor_ms[0]:.1f} (fastest {report_ms[1] / floor_ms[1]:.1f})")
     print(f"  parts: load records {fmt(load_ms)}; engine {fmt(engine_ms)}; "
           f"render JSON {fmt(render_ms)}")
+    print(f"report as HTML (GET .html, whole request): {fmt(html_request_ms)}")
+    print(f"report as PDF (GET .pdf, whole request): {fmt(pdf_request_ms)}; "
+          f"{pages} pages, {len(pdf_response.data) / 1024:.0f} KiB")
+    print(f"  parts: two SVG charts {fmt(charts_ms)}; HTML page with the charts {fmt(page_ms)}; "
+          f"WeasyPrint HTML to PDF {fmt(weasy_ms)}")
 
 
 if __name__ == "__main__":
