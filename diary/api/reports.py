@@ -100,11 +100,27 @@ def _filename(report: Report, extension: str) -> str:
     return f"diary-report-{report.patient.id}-{report.end.isoformat()}.{extension}"
 
 
+RENDERED_TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+def _rendered_headers(report: Report, representation: str) -> dict[str, str]:
+    if representation == "html":
+        return HTML_HEADERS
+    return {"Content-Disposition": f'attachment; filename="{_filename(report, "pdf")}"',
+            "X-Content-Type-Options": "nosniff"}
+
+
 def _answer(report: Report, representation: str) -> Response:
     if representation == "csv":
         # A byte-order mark makes spreadsheets read the file as UTF-8.
         return Response("\ufeff" + report_to_csv(report), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="{_filename(report, "csv")}"'})
+    if representation in ("html", "pdf") and request.method == "HEAD":
+        # Same status and headers, without drawing charts and printing pages for a body
+        # that is never sent (a PDF of a long diary takes seconds).
+        # An iterable body: no Content-Length (the GET's is unknown here; never this body's 0).
+        return Response(iter(()), content_type=RENDERED_TYPES[representation],
+                        headers=_rendered_headers(report, representation))
     if representation in ("html", "pdf"):
         # Imported on first use: matplotlib and WeasyPrint take a second or two to import,
         # which the CLI, the scheduler and every other endpoint need not pay.
@@ -114,13 +130,9 @@ def _answer(report: Report, representation: str) -> Response:
         # Layout allocates heavily; the paused collector saves about a third of the time.
         with paused_gc():
             page = report_to_html(report)
-            if representation == "html":
-                return Response(page, content_type="text/html; charset=utf-8",
-                                headers=HTML_HEADERS)
-            pdf = html_to_pdf(page)
-        return Response(pdf, mimetype="application/pdf", headers={
-            "Content-Disposition": f'attachment; filename="{_filename(report, "pdf")}"',
-            "X-Content-Type-Options": "nosniff"})
+            body = page if representation == "html" else html_to_pdf(page)
+        return Response(body, content_type=RENDERED_TYPES[representation],
+                        headers=_rendered_headers(report, representation))
     return jsonify(report_to_dict(report))
 
 

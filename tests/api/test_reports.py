@@ -183,6 +183,15 @@ def test_report_html_by_suffix_and_by_accept_are_the_same_page(client, auth_head
     assert "-50.0%" in by_suffix and "<b>14.0</b>" in by_suffix  # as in the JSON
 
 
+@pytest.mark.parametrize("suffix, mimetype", [(".pdf", "application/pdf"), (".html", "text/html")])
+def test_head_answers_the_headers_without_rendering(client, auth_headers, responder, suffix, mimetype):
+    patient, _ = responder
+    response = client.head(f"/api/v1/me/report{suffix}?to=2026-03-29", headers=auth_headers(patient))
+    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.data == b"" and "Content-Length" not in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
 def test_my_report_html_by_suffix(client, auth_headers, responder):
     patient, _ = responder
     _check_html(client.get("/api/v1/me/report.html?to=2026-03-29", headers=auth_headers(patient)),
