@@ -71,9 +71,9 @@ def _box(x: float, height: float, width: float) -> list[tuple[float, float]]:
     return [(left, 0), (left, height), (right, height), (right, 0)]
 
 
-def _note(ax, text: str) -> None:
-    ax.text(1.0, 1.02, text, transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5,
-            color="#444444", style="italic")
+def _note(fig: Figure, text: str) -> None:
+    """A line at the figure's top right (above the legend and the treatment labels)."""
+    fig.text(0.99, 0.99, text, ha="right", va="top", fontsize=6.5, color="#444444")
 
 
 def monthly_chart(report: Report) -> str:
@@ -127,11 +127,11 @@ def monthly_chart(report: Report) -> str:
                   label="incomplete month (under 20 of 28 days recorded)"),
             Line2D([], [], color=TREATMENT, linestyle="--", label="treatment (T = cycle)"),
             Line2D([], [], color="#999999", linestyle=":", label="15 days"),
-        ], loc="lower left", bbox_to_anchor=(0, 1.06), ncol=4, frameon=False, fontsize=6.5)
+        ], loc="lower left", bbox_to_anchor=(0, 1.05), ncol=4, frameon=False, fontsize=6.5)
         if len(report.months) > MONTHS_SHOWN:
-            _note(ax, f"last {MONTHS_SHOWN} of {len(report.months)} months shown "
+            _note(fig, f"last {MONTHS_SHOWN} of {len(report.months)} months shown "
                       "(all months are in the table)")
-        fig.subplots_adjust(left=0.08, right=0.99, top=0.84, bottom=0.22)
+        fig.subplots_adjust(left=0.08, right=0.99, top=0.80, bottom=0.22)
         return _to_svg(fig, "diary-monthly-chart")
 
 
@@ -176,7 +176,7 @@ def cycles_chart(report: Report) -> str:
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.02), ncol=3,
                   frameon=False, fontsize=6.5)
         if len(report.cycles) > CYCLES_SHOWN:
-            _note(ax, f"last {CYCLES_SHOWN} of {len(report.cycles)} cycles shown "
+            _note(fig, f"last {CYCLES_SHOWN} of {len(report.cycles)} cycles shown "
                       "(all cycles are in the table)")
-        fig.subplots_adjust(left=0.08, right=0.99, top=0.86, bottom=0.2)
+        fig.subplots_adjust(left=0.08, right=0.99, top=0.84, bottom=0.2)
         return _to_svg(fig, "diary-cycles-chart")
