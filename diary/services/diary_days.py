@@ -93,6 +93,11 @@ def _on_date(patient: User, day: date) -> DiaryDay | None:
         .order_by(DiaryDay.deleted_at.is_not(None), DiaryDay.deleted_at.desc()).limit(1))
 
 
+def holds_content(patient: User, day: DiaryDay, data: dict) -> bool:
+    """Whether ``day`` (live or deleted) holds exactly the content ``data`` describes."""
+    return _current(day) == _content(data)
+
+
 def _content(data: dict) -> dict:
     content = {name: data.get(name, default) for name, default in CONTENT_DEFAULTS.items()}
     missing = [name for name in ("date", "headache_free") if content[name] is None]

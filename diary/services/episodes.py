@@ -118,6 +118,11 @@ def check_episode(content: dict, now: datetime | None = None) -> None:
         raise Invalid("The episode breaks a rule: " + ", ".join(errors) + ".", errors=errors)
 
 
+def holds_content(patient: User, episode: Episode, data: dict) -> bool:
+    """Whether ``episode`` (live or deleted) holds exactly the content ``data`` describes."""
+    return _current(episode) == _content(patient, data)
+
+
 def _content(patient: User, data: dict) -> dict:
     """The full content of an episode from ``data``, defaults filled in, rules checked."""
     missing = [name for name in ("started_at", "peak_severity") if data.get(name) is None]

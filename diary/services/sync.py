@@ -27,12 +27,16 @@ class SyncedKind:
     model: type
     upsert: Callable[..., Any]
     delete: Callable[..., Any]
+    holds_content: Callable[..., bool]
 
 
 KINDS: dict[str, SyncedKind] = {
-    "episode": SyncedKind(Episode, episodes.upsert_episode, episodes.delete_episode),
-    "diary_day": SyncedKind(DiaryDay, diary_days.upsert_diary_day, diary_days.delete_diary_day),
-    "treatment": SyncedKind(Treatment, treatments.upsert_treatment, treatments.delete_treatment),
+    "episode": SyncedKind(Episode, episodes.upsert_episode, episodes.delete_episode,
+                          episodes.holds_content),
+    "diary_day": SyncedKind(DiaryDay, diary_days.upsert_diary_day, diary_days.delete_diary_day,
+                            diary_days.holds_content),
+    "treatment": SyncedKind(Treatment, treatments.upsert_treatment, treatments.delete_treatment,
+                            treatments.holds_content),
 }
 
 
@@ -125,6 +129,11 @@ def _apply(patient: User, spec: SyncedKind, change: Change) -> ChangeResult:
     if change.data.get("patient_id") not in (None, patient.id):
         raise Invalid("patient_id is not the caller's.",
                       errors={"patient_id": ["Must be the caller's id (or left out)."]})
+    if existing is not None and existing.deleted_at is not None and \
+            spec.holds_content(patient, existing, change.data):
+        # The upsert that stored this content before the deletion, sent again (a retried
+        # batch that created and then deleted it): nothing to store, the deletion stands.
+        return _result(change, "unchanged", existing)
     outcome = spec.upsert(patient, change.id, change.data, expected_version=change.base_version,
                           actor=patient)
     return _result(change, "unchanged" if outcome.status == "unchanged" else "stored",

@@ -130,6 +130,11 @@ def _check_patient_id(patient: User, data: dict) -> None:
                       errors={"patient_id": ["Must be the id of the patient named in the path."]})
 
 
+def holds_content(patient: User, treatment: Treatment, data: dict) -> bool:
+    """Whether ``treatment`` (live or deleted) holds exactly the content ``data`` describes."""
+    return not _differs(treatment, _content(data, patient))
+
+
 def _content(data: dict, patient: User) -> dict:
     """The full content of a treatment from ``data``: what is left out takes its default."""
     _check_patient_id(patient, data)

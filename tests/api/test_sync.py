@@ -186,6 +186,14 @@ def test_an_upsert_of_a_deleted_id_is_a_conflict_and_the_deletion_stands(client,
     assert client.get(f"/api/v1/episodes/{change['id']}", headers=as_owner).status_code == 404
 
 
+def test_a_batch_that_created_and_deleted_an_id_sent_again_is_unchanged(client, as_owner, upload):
+    batch = [an_episode(), a_day("2026-03-01"), a_treatment()]
+    batch += [deletion(change) for change in batch]
+    assert statuses(upload(batch)) == ["stored"] * 6
+    assert statuses(upload(batch)) == ["unchanged"] * 6
+    assert client.get(f"/api/v1/episodes/{batch[0]['id']}", headers=as_owner).status_code == 404
+
+
 def test_deleting_is_idempotent(upload):
     change = an_episode()
     upload([change])
