@@ -144,3 +144,22 @@ class Api(flask_smorest.Api):
     def handle_domain_error(self, error: DomainError):
         return problem_response(error.status, error.detail, title=error.title,
                                 errors=error.errors, headers=error.headers)
+
+
+LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
+
+
+def problem_responses(blp: Blueprint, descriptions: dict[int, str]):
+    """``problems(*codes)``: a decorator documenting an operation's problem responses (besides
+    422 for bad input, which flask-smorest documents itself), described by ``descriptions``."""
+
+    def problems(*codes: int):
+        def decorator(view):
+            for code in reversed(codes):
+                view = blp.alt_response(code, schema=ProblemSchema, description=descriptions[code],
+                                        content_type=PROBLEM_MEDIA_TYPE)(view)
+            return view
+
+        return decorator
+
+    return problems

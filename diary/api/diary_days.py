@@ -5,12 +5,12 @@ from datetime import date as Date
 
 from flask.views import MethodView
 
-from diary.api.base import Blueprint
-from diary.api.etags import expected_version
+from diary.api.base import Blueprint, problem_responses
+from diary.api.etags import ETAG, IF_MATCH, etag_header, expected_version
 from diary.api.pagination import page_schema, paginate
-from diary.api.schemas.common import (ETAG, IF_MATCH, DateRangePageArgs, as_patient, etag_header,
-                                      problem_responses)
+from diary.api.schemas.common import DateRangePageArgs
 from diary.api.schemas.diary_days import DIARY_DAY_EXAMPLE, DiaryDatePath, DiaryDaySchema
+from diary.api.security import as_patient
 from diary.errors import Invalid
 from diary.models import DiaryDay, User
 from diary.services import diary_days as service

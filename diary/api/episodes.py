@@ -6,13 +6,13 @@ import uuid
 from flask import url_for
 from flask.views import MethodView
 
-from diary.api.base import Blueprint
-from diary.api.etags import expected_version
+from diary.api.base import LOCATION, Blueprint, problem_responses
+from diary.api.etags import ETAG, IF_MATCH, etag_header, expected_version
 from diary.api.pagination import page_schema, paginate
-from diary.api.schemas.common import (ETAG, IF_MATCH, LOCATION, DateRangePageArgs, as_patient,
-                                      etag_header, problem_responses)
+from diary.api.schemas.common import DateRangePageArgs
 from diary.api.schemas.episodes import (EPISODE_EXAMPLE, PATCH_EXAMPLE, EpisodePatchSchema,
                                         EpisodeSchema)
+from diary.api.security import as_patient
 from diary.errors import Invalid
 from diary.models import Episode, User
 from diary.services import episodes as service

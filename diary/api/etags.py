@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Response, request
+from werkzeug.http import quote_etag
 
 from diary.errors import PreconditionFailed
 
@@ -36,3 +37,21 @@ def check_version(current: int, expected: int | None) -> None:
 def with_etag(response: Response, version: int) -> Response:
     response.set_etag(str(version))
     return response
+
+
+# How the optional precondition and the version are documented in the OpenAPI document.
+IF_MATCH = {"in": "header", "name": "If-Match", "required": False,
+            "schema": {"type": "string", "pattern": r'^(\*|"[0-9]+")$'},
+            "description": 'Optional: the version you changed (`"3"`, from `ETag`); a stale one '
+                           "gets 412 and changes nothing."}
+ETAG = {"ETag": {"description": 'The version, e.g. `"3"`: send it back in `If-Match`.',
+                 "schema": {"type": "string"}}}
+LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
+ETAG = {"ETag": {"description": 'The version, e.g. `"3"`: send it back in `If-Match`.',
+                 "schema": {"type": "string"}}}
+LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
+
+
+def etag_header(resource) -> dict[str, str]:
+    """``ETag: "<version>"`` of a single resource."""
+    return {"ETag": quote_etag(str(resource.version))}

@@ -1,9 +1,8 @@
 """``/notifications``: what the scheduled jobs wrote for the caller, and marking them read."""
 from __future__ import annotations
 
-from diary.api.base import Blueprint
+from diary.api.base import Blueprint, problem_responses
 from diary.api.pagination import page_schema, paginate
-from diary.api.schemas.common import problem_responses
 from diary.api.schemas.notifications import NotificationQueryArgs, NotificationSchema
 from diary.api.security import auth_required, authenticate
 from diary.models import Notification

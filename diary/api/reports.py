@@ -6,8 +6,7 @@ from datetime import timedelta
 
 from flask import Response, jsonify, request
 
-from diary.api.base import Blueprint
-from diary.api.schemas.common import problem_responses
+from diary.api.base import Blueprint, problem_responses
 from diary.api.schemas.reports import ReportArgs, ReportSchema
 from diary.api.security import current_user, get_visible_patient_or_404, require_patient
 from diary.errors import DomainError, Invalid

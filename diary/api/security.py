@@ -89,3 +89,23 @@ def require_patient() -> User:
     if not user.is_patient:
         raise Forbidden("This endpoint is for patient accounts.")
     return user
+
+
+def as_patient(*, hide: bool = False):
+    """View decorator for a patient's own resources: resolve the caller before the body is
+    read (so 401/403 come before 422) and pass them as ``patient``. A caller who is not a
+    patient gets 403, or 404 when ``hide`` (the path names a resource: never reveal it)."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            user = authenticate()
+            if not user.is_patient:
+                if hide:
+                    raise NotFound("No such resource.")
+                raise Forbidden("This endpoint is for patient accounts.")
+            return view(*args, patient=user, **kwargs)
+
+        return wrapper
+
+    return decorator

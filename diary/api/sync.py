@@ -10,12 +10,12 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app
 
-from diary.api.base import Blueprint
+from diary.api.base import Blueprint, problem_responses
 from diary.api.problems import flatten_errors
-from diary.api.schemas.common import as_patient, problem_responses
 from diary.api.schemas.sync import (BATCH_EXAMPLE, KIND_SCHEMAS, RESULTS_EXAMPLE,
                                     ChangeEnvelopeSchema, SyncArgs, SyncBatchSchema,
                                     SyncPageSchema, SyncResultsSchema)
+from diary.api.security import as_patient
 from diary.errors import Invalid, PayloadTooLarge
 from diary.models import User
 from diary.services import sync as service

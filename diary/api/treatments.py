@@ -8,14 +8,13 @@ import uuid
 from flask import request, url_for
 from flask.views import MethodView
 
-from diary.api.base import Blueprint
-from diary.api.etags import expected_version
+from diary.api.base import LOCATION, Blueprint, problem_responses
+from diary.api.etags import ETAG, IF_MATCH, etag_header, expected_version
 from diary.api.pagination import page_schema, paginate
-from diary.api.schemas.common import (ETAG, IF_MATCH, LOCATION, DateRangePageArgs, as_patient,
-                                      etag_header, problem_responses)
+from diary.api.schemas.common import DateRangePageArgs
 from diary.api.schemas.treatments import (PATCH_EXAMPLE, TREATMENT_EXAMPLE, TreatmentPatchSchema,
                                           TreatmentSchema)
-from diary.api.security import authenticate, get_visible_patient_or_404
+from diary.api.security import as_patient, authenticate, get_visible_patient_or_404
 from diary.errors import Invalid
 from diary.models import Treatment
 from diary.services import treatments as service

@@ -1,18 +1,12 @@
-"""Shared by the resource modules: field types, query arguments, and the few view helpers
-(caller resolution, ETag, documented problems) of a patient's own resources."""
+"""Shared by the resource schemas: field types and query arguments."""
 from __future__ import annotations
 
-import functools
 import re
 
 import marshmallow as ma
-from werkzeug.http import quote_etag
 
-from diary.api.base import Blueprint, Schema
+from diary.api.base import Schema
 from diary.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageArgs
-from diary.api.problems import PROBLEM_MEDIA_TYPE, ProblemSchema
-from diary.api.security import authenticate
-from diary.errors import Forbidden, NotFound
 from diary.services.timezones import is_valid_timezone
 
 # Length limits of free text (characters).
@@ -114,53 +108,3 @@ class DateRangePageArgs(PageArgs, DateRangeArgs):
     limit = ma.fields.Integer(load_default=DEFAULT_LIMIT,
                               validate=ma.validate.Range(min=1, max=MAX_LIMIT),
                               metadata={"description": f"Page size (1-{MAX_LIMIT})."})
-
-
-IF_MATCH = {"in": "header", "name": "If-Match", "required": False,
-            "schema": {"type": "string", "pattern": r'^(\*|"[0-9]+")$'},
-            "description": 'Optional: the version you changed (`"3"`, from `ETag`); a stale one '
-                           "gets 412 and changes nothing."}
-ETAG = {"ETag": {"description": 'The version, e.g. `"3"`: send it back in `If-Match`.',
-                 "schema": {"type": "string"}}}
-LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
-
-
-def problem_responses(blp: Blueprint, descriptions: dict[int, str]):
-    """``problems(*codes)``: a decorator documenting an operation's problem responses (besides
-    422 for bad input, which flask-smorest documents itself), described by ``descriptions``."""
-
-    def problems(*codes: int):
-        def decorator(view):
-            for code in reversed(codes):
-                view = blp.alt_response(code, schema=ProblemSchema, description=descriptions[code],
-                                        content_type=PROBLEM_MEDIA_TYPE)(view)
-            return view
-
-        return decorator
-
-    return problems
-
-
-def as_patient(*, hide: bool = False):
-    """View decorator for a patient's own resources: resolve the caller before the body is
-    read (so 401/403 come before 422) and pass them as ``patient``. A caller who is not a
-    patient gets 403, or 404 when ``hide`` (the path names a resource: never reveal it)."""
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            user = authenticate()
-            if not user.is_patient:
-                if hide:
-                    raise NotFound("No such resource.")
-                raise Forbidden("This endpoint is for patient accounts.")
-            return view(*args, patient=user, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def etag_header(resource) -> dict[str, str]:
-    """``ETag: "<version>"`` of a single resource."""
-    return {"ETag": quote_etag(str(resource.version))}
