@@ -146,6 +146,7 @@ class Api(flask_smorest.Api):
                                 errors=error.errors, headers=error.headers)
 
 
+# The header documented on answers that create something.
 LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
 
 

@@ -46,10 +46,6 @@ IF_MATCH = {"in": "header", "name": "If-Match", "required": False,
                            "gets 412 and changes nothing."}
 ETAG = {"ETag": {"description": 'The version, e.g. `"3"`: send it back in `If-Match`.',
                  "schema": {"type": "string"}}}
-LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
-ETAG = {"ETag": {"description": 'The version, e.g. `"3"`: send it back in `If-Match`.',
-                 "schema": {"type": "string"}}}
-LOCATION = {"Location": {"description": "The created resource's URL", "schema": {"type": "string"}}}
 
 
 def etag_header(resource) -> dict[str, str]:
