@@ -15,8 +15,8 @@ from sqlalchemy import Select, select
 from diary.errors import Conflict, Invalid, NotFound
 from diary.extensions import db
 from diary.models import DiaryDay, User
-from diary.services.upserts import (UpsertResult, check_expected_version, check_live,
-                                    delete_resource, lock_patient, own_resource, save_version)
+from diary.services.upserts import (UpsertResult, check_expected_version, delete_resource,
+                                    lock_patient, resource_to_upsert, save_version)
 
 CONTENT_DEFAULTS = {"date": None, "headache_free": None, "notes": ""}
 TAKEN = "This id is already taken; choose another."
@@ -69,11 +69,7 @@ def upsert_diary_day(patient: User, resource_id: uuid.UUID, data: dict, *,
     """Create or replace the diary day ``resource_id`` (``data`` holds its ``date``). 409 when
     another diary day has that date, or the id is deleted; 404 for another patient's id."""
     content = _content(data)
-    lock_patient(patient.id)
-    existing = own_resource(DiaryDay, patient.id, resource_id, NOUN)
-    if existing is not None:
-        check_live(existing, NOUN, AGAIN)
-    check_expected_version(existing, expected_version)
+    existing = resource_to_upsert(DiaryDay, patient.id, resource_id, expected_version, NOUN, AGAIN)
     if existing is None:
         return _insert(patient, resource_id, content)
     return _replace(patient, existing, content)

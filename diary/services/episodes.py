@@ -14,8 +14,9 @@ from diary.errors import Conflict, Invalid
 from diary.extensions import db
 from diary.models import FEATURES, Episode, MedicationIntake, User, utcnow
 from diary.services.timezones import day_bounds
-from diary.services.upserts import (UpsertResult, check_expected_version, check_live, get_live,
-                                    delete_resource, lock_patient, own_resource, save_version)
+from diary.services.upserts import (UpsertResult, check_expected_version, check_live,
+                                    delete_resource, get_live, lock_patient, resource_to_upsert,
+                                    save_version)
 
 MAX_DURATION = timedelta(days=14)
 MAX_START_AHEAD = timedelta(minutes=10)
@@ -66,11 +67,7 @@ def upsert_episode(patient: User, resource_id: uuid.UUID, data: dict, *,
     its default). Identical content changes nothing. 404 for another patient's id, 409 for
     a deleted one, 412 for a stale ``expected_version``."""
     content = _content(patient, data)
-    lock_patient(patient.id)
-    existing = own_resource(Episode, patient.id, resource_id, NOUN)
-    if existing is not None:
-        check_live(existing, NOUN, AGAIN)
-    check_expected_version(existing, expected_version)
+    existing = resource_to_upsert(Episode, patient.id, resource_id, expected_version, NOUN, AGAIN)
     if existing is None:
         return _insert(patient, resource_id, content)
     if _current(existing) == content:

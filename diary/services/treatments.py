@@ -15,8 +15,9 @@ from diary.extensions import db
 from diary.models import DEFAULT_PRODUCT, Treatment, User, utcnow
 from diary.services.audit import record_audit
 from diary.services.timezones import today_in
-from diary.services.upserts import (UpsertResult, check_expected_version, check_live, get_live,
-                                   delete_resource, lock_patient, own_resource, save_version)
+from diary.services.upserts import (UpsertResult, check_expected_version, check_live,
+                                    delete_resource, get_live, lock_patient, resource_to_upsert,
+                                    save_version)
 
 # What a client sends and a replacement replaces; None means "not recorded".
 CONTENT_DEFAULTS = {"administered_on": None, "product": DEFAULT_PRODUCT, "total_units": None,
@@ -72,11 +73,7 @@ def upsert_treatment(patient: User, treatment_id: uuid.UUID, data: dict, *,
     their defaults). Identical content changes nothing (``unchanged``). 404 for another
     patient's id, 409 for a deleted one, 412 for a stale ``expected_version``."""
     content = _content(data, patient)
-    lock_patient(patient.id)
-    existing = own_resource(Treatment, patient.id, treatment_id, NOUN)
-    if existing is not None:
-        check_live(existing, NOUN, AGAIN)
-    check_expected_version(existing, expected_version)
+    existing = resource_to_upsert(Treatment, patient.id, treatment_id, expected_version, NOUN, AGAIN)
     if existing is None:
         return _insert(patient, treatment_id, content, actor)
     if not _differs(existing, content):

@@ -92,6 +92,19 @@ def check_live(resource: Any, noun: str, hint: str) -> None:
                        errors={"id": [f"Deleted; {hint}"]})
 
 
+def resource_to_upsert(model: type, patient_id: uuid.UUID, resource_id: uuid.UUID,
+                       expected_version: int | None, noun: str, hint: str) -> Any | None:
+    """What every upsert does first: take the patient's write lock, then find the patient's
+    live ``model`` row (None when it is new). 404 for another patient's id, 409 for a deleted
+    one, 412 for a stale ``expected_version``."""
+    lock_patient(patient_id)
+    existing = own_resource(model, patient_id, resource_id, noun)
+    if existing is not None:
+        check_live(existing, noun, hint)
+    check_expected_version(existing, expected_version)
+    return existing
+
+
 def save_version(resource: Any, patient_id: uuid.UUID, taken: str) -> None:
     """Count one more version of ``resource``, stamp it in the patient's sync sequence, and
     flush (``taken``: the conflict's detail should its id be taken meanwhile)."""
